@@ -1,0 +1,99 @@
+package memflux
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/memflux/memflux/command"
+	"github.com/memflux/memflux/mvcc"
+	"github.com/memflux/memflux/txn"
+)
+
+// ErrClosed is returned by operations on a closed DB.
+var ErrClosed = errors.New("memflux: database closed")
+
+// DB is an open database. It is safe for concurrent use; open one Session per connection or
+// cursor, or use Update and View.
+type DB struct {
+	cfg    Config
+	log    *slog.Logger
+	store  *mvcc.Store
+	txns   *txn.Manager
+	env    *command.Env
+	start  time.Time
+	closed atomic.Bool
+
+	// infoMu protects infoSections.
+	infoMu       sync.Mutex
+	infoSections []infoSection
+
+	// cancel stops the background goroutines (vacuum, …); wg waits for them.
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+}
+
+// Open opens a database: it validates cfg, recovers persisted data when persistence is on,
+// and starts the background work that Close stops.
+func Open(cfg Config) (*DB, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	db := &DB{cfg: cfg, log: cfg.Logger, start: time.Now()}
+	if db.log == nil {
+		db.log = slog.New(slog.DiscardHandler)
+	}
+	iso := txn.Serializable
+	if cfg.IsolationLevel == "snapshot" {
+		iso = txn.Snapshot
+	}
+	db.store = mvcc.NewStore()
+	db.txns = txn.NewManager(db.store, txn.Options{Isolation: iso})
+	db.env = &command.Env{Txns: db.txns, Host: (*host)(db)}
+	ctx, cancel := context.WithCancel(context.Background())
+	db.cancel = cancel
+	db.startVacuum(ctx)
+	return db, nil
+}
+
+// Close stops background work, rolls nothing back (sessions must be closed by their
+// owners) and releases every resource. It is safe to call more than once.
+func (db *DB) Close() error {
+	if db.closed.Swap(true) {
+		return nil
+	}
+	db.cancel()
+	db.wg.Wait()
+	return nil
+}
+
+// Config returns the configuration the database was opened with.
+func (db *DB) Config() Config { return db.cfg }
+
+// startVacuum runs VACUUM periodically (SPEC §5.5: at most once every 60 s).
+func (db *DB) startVacuum(ctx context.Context) {
+	every := db.cfg.VacuumInterval
+	if every < 0 {
+		return
+	}
+	if every == 0 {
+		every = 60 * time.Second
+	}
+	db.wg.Add(1)
+	go func() {
+		defer db.wg.Done()
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				db.txns.VacuumBackground()
+			}
+		}
+	}()
+}

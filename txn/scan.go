@@ -1,0 +1,102 @@
+package txn
+
+import (
+	"bytes"
+	"slices"
+	"strings"
+
+	"github.com/memflux/memflux/mvcc"
+	"github.com/memflux/memflux/value"
+)
+
+// PrefixEnd returns the smallest key greater than every key with the given prefix, or nil
+// when there is none (the prefix is empty or all 0xff).
+func PrefixEnd(prefix []byte) []byte {
+	end := bytes.Clone(prefix)
+	for i := len(end) - 1; i >= 0; i-- {
+		if end[i] < 0xff {
+			end[i]++
+			return end[:i+1]
+		}
+	}
+	return nil
+}
+
+// ScanPrefix calls fn, in ascending key order, for every key with the given prefix that
+// exists for the transaction (its own writes merged over its snapshot). fn returns false to
+// stop. The key slice is valid only during the call.
+func (t *Txn) ScanPrefix(sp mvcc.Space, prefix []byte, fn func(key []byte, v value.Value) bool) {
+	t.ScanRange(sp, prefix, PrefixEnd(prefix), fn)
+}
+
+// ScanRange is ScanPrefix for the keys in [start, end); a nil end means unbounded.
+func (t *Txn) ScanRange(sp mvcc.Space, start, end []byte, fn func(key []byte, v value.Value) bool) {
+	if t.snap == nil {
+		// A scan needs a stable view: turn a latest-mode transaction into a snapshot one.
+		t.snap = t.m.snaps.acquire(t.m.store)
+		t.start = t.snap.ts
+	}
+	own := t.ownInRange(sp, start, end)
+	ts := t.start
+	oi := 0
+	last := start
+	stopped := false
+	emit := func(k []byte, v value.Value) bool {
+		last = k
+		if !v.Exists() {
+			return true
+		}
+		if !fn(k, v) {
+			stopped = true
+			return false
+		}
+		return true
+	}
+	t.m.store.Tree(sp).Scan(start, func(k []byte, c *mvcc.Chain) bool {
+		if end != nil && bytes.Compare(k, end) >= 0 {
+			return false
+		}
+		for oi < len(own) && own[oi].key < string(k) {
+			if !emit([]byte(own[oi].key), own[oi].val) {
+				return false
+			}
+			oi++
+		}
+		if oi < len(own) && own[oi].key == string(k) {
+			oi++
+			return emit(k, own[oi-1].val)
+		}
+		if v := c.At(ts); v != nil {
+			return emit(k, v.Value())
+		}
+		return true
+	})
+	for !stopped && oi < len(own) {
+		if !emit([]byte(own[oi].key), own[oi].val) {
+			break
+		}
+		oi++
+	}
+	if t.track {
+		rg := keyRange{sp: sp, start: bytes.Clone(start), end: bytes.Clone(end)}
+		if stopped {
+			// Only [start, last] was read.
+			rg.end = append(bytes.Clone(last), 0)
+		}
+		t.ranges = append(t.ranges, rg)
+	}
+}
+
+// ownInRange returns the transaction's writes in [start, end) of sp, sorted by key.
+func (t *Txn) ownInRange(sp mvcc.Space, start, end []byte) []write {
+	var own []write
+	for i := range t.ws.entries {
+		w := &t.ws.entries[i]
+		if w.sp != sp || w.key < string(start) || (end != nil && w.key >= string(end)) {
+			continue
+		}
+		own = append(own, *w)
+	}
+	slices.SortFunc(own, func(a, b write) int { return strings.Compare(a.key, b.key) })
+	return own
+}
