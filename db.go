@@ -27,6 +27,9 @@ type DB struct {
 	start  time.Time
 	closed atomic.Bool
 
+	// persist is the WAL and snapshot state; nil when persistence is off.
+	persist *persistence
+
 	// infoMu protects infoSections.
 	infoMu       sync.Mutex
 	infoSections []infoSection
@@ -53,9 +56,17 @@ func Open(cfg Config) (*DB, error) {
 	db.store = mvcc.NewStore()
 	db.txns = txn.NewManager(db.store, txn.Options{Isolation: iso})
 	db.env = &command.Env{Txns: db.txns, Host: (*host)(db)}
+	if cfg.Persistence {
+		if err := db.recover(); err != nil {
+			return nil, err
+		}
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	db.cancel = cancel
 	db.startVacuum(ctx)
+	if db.persist != nil && db.persist.threshold > 0 {
+		db.startCompaction(ctx)
+	}
 	return db, nil
 }
 
@@ -67,7 +78,7 @@ func (db *DB) Close() error {
 	}
 	db.cancel()
 	db.wg.Wait()
-	return nil
+	return db.closePersistence()
 }
 
 // Config returns the configuration the database was opened with.

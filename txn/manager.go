@@ -29,12 +29,11 @@ func (i Isolation) String() string {
 }
 
 // Log is where committed transactions are made durable (package wal, adapted by the DB).
-// Append is called with the commit lock held, in commit-timestamp order; Wait is called
-// after the lock is released and returns once the record at pos is as durable as the
-// configured level promises.
+// Append is called with the commit lock held, in commit-timestamp order. It returns a
+// function the committer calls after releasing the lock to wait until the record is as
+// durable as the configured level promises (nil when there is nothing to wait for).
 type Log interface {
-	Append(ts uint64, payload []byte) (pos uint64, err error)
-	Wait(pos uint64) error
+	Append(ts uint64, payload []byte) (wait func() error, err error)
 }
 
 // Observer is told about every installed write, under the commit lock, in commit order.
@@ -123,10 +122,10 @@ func (m *Manager) WithCommitLock(fn func(snaps []uint64)) {
 func (m *Manager) Reset() error {
 	m.commitMu.Lock()
 	ts := m.store.Clock() + 1
-	var pos uint64
+	var wait func() error
 	if m.opts.Log != nil {
 		var err error
-		if pos, err = m.opts.Log.Append(ts, []byte{opReset}); err != nil {
+		if wait, err = m.opts.Log.Append(ts, []byte{opReset}); err != nil {
 			m.commitMu.Unlock()
 			return err
 		}
@@ -137,8 +136,8 @@ func (m *Manager) Reset() error {
 	}
 	m.store.SetClock(ts)
 	m.commitMu.Unlock()
-	if m.opts.Log != nil {
-		return m.opts.Log.Wait(pos)
+	if wait != nil {
+		return wait()
 	}
 	return nil
 }

@@ -280,10 +280,10 @@ func (t *Txn) Commit() error {
 		return err
 	}
 	ts := m.store.Clock() + 1
-	var pos uint64
+	var wait func() error
 	if log != nil {
 		var err error
-		if pos, err = log.Append(ts, t.rec); err != nil {
+		if wait, err = log.Append(ts, t.rec); err != nil {
 			m.commitMu.Unlock()
 			t.finish()
 			return err
@@ -298,8 +298,8 @@ func (t *Txn) Commit() error {
 	m.commitMu.Unlock()
 	m.commits.Add(1)
 	t.finish()
-	if log != nil {
-		return log.Wait(pos)
+	if wait != nil {
+		return wait()
 	}
 	return nil
 }
