@@ -31,6 +31,10 @@ type Env struct {
 	nextID   atomic.Int64
 	cursors  cursorTable
 	sessions sessionRegistry
+	sql      sqlState // the SQL engine, created on first use (sql.go)
+
+	// Memory is the maxmemory gate write commands pass before they run; nil: no limit.
+	Memory Memory
 }
 
 // Session is one connection's (or cursor's) command state: its explicit transaction,
@@ -100,28 +104,39 @@ func (s *Session) Exec(args [][]byte) (Reply, error) {
 	if spec == nil {
 		return Reply{}, errorf(ErrUnknown, "Unknown command: %s", name)
 	}
-	c := Call{S: s, Args: args, Name: name, env: s.env}
-	if spec.Flags&flagNoTxn != 0 {
-		return spec.Run(&c)
+	if err := s.admit(spec, args); err != nil {
+		return Reply{}, err
 	}
-	if s.tx != nil {
-		c.Tx = s.tx
-		mark := s.tx.Mark()
-		r, err := spec.Run(&c)
-		if err != nil {
-			s.tx.RollbackToMark(mark)
-		}
-		return r, err
+	c := Call{S: s, Args: args, Name: name, env: s.env}
+	if spec.Flags&(flagNoTxn|flagSelfTxn) != 0 {
+		return spec.Run(&c)
 	}
 	mode := txn.ModeLatest
 	if spec.Flags&flagSnapshot != 0 {
 		mode = txn.ModeSnapshot
 	}
+	return s.inTxn(mode, func(t *txn.Txn) (Reply, error) {
+		c.Tx = t
+		return spec.Run(&c)
+	})
+}
+
+// inTxn runs fn in the session's explicit transaction, discarding fn's writes
+// when it fails, or outside one as its own auto-committed transaction in the
+// given mode, retried transparently on conflicts.
+func (s *Session) inTxn(mode txn.Mode, fn func(t *txn.Txn) (Reply, error)) (Reply, error) {
+	if s.tx != nil {
+		mark := s.tx.Mark()
+		r, err := fn(s.tx)
+		if err != nil {
+			s.tx.RollbackToMark(mark)
+		}
+		return r, err
+	}
 	for attempt := 0; ; attempt++ {
 		t := &s.auto
 		s.env.Txns.BeginInto(t, mode)
-		c.Tx = t
-		r, err := spec.Run(&c)
+		r, err := fn(t)
 		if err != nil {
 			t.Rollback()
 			return Reply{}, err
@@ -161,6 +176,9 @@ func (s *Session) ExecIn(t *txn.Txn, args [][]byte) (Reply, error) {
 	if spec.Flags&flagTxnControl != 0 {
 		return Reply{}, errTxnControl
 	}
+	if err := s.admit(spec, args); err != nil {
+		return Reply{}, err
+	}
 	c := Call{S: s, Args: args, Name: name, env: s.env}
 	if spec.Flags&flagNoTxn != 0 {
 		return spec.Run(&c)
@@ -172,4 +190,32 @@ func (s *Session) ExecIn(t *txn.Txn, args [][]byte) (Reply, error) {
 		t.RollbackToMark(mark)
 	}
 	return r, err
+}
+
+// Memory admits write commands under maxmemory (package evict, wired by the root package).
+type Memory interface {
+	// Admit makes room for a write whose arguments (keys and values) total n bytes,
+	// evicting keys if the policy allows. An error (kind ErrOOM, SPEC §8 message) means the
+	// command must not run.
+	Admit(n int64) error
+}
+
+// shrinking lists the write commands that only remove data: they run even when memory is
+// full, as in Redis, so that clients can always free memory themselves.
+var shrinking = map[string]bool{
+	"DEL": true, "DELETE": true, "GETDEL": true, "LPOP": true, "RPOP": true, "LREM": true,
+	"LTRIM": true, "SREM": true, "SPOP": true, "JSON.DEL": true,
+}
+
+// admit passes a write command through the Memory gate before it runs, so that a refused
+// write changes nothing.
+func (s *Session) admit(spec *Spec, args [][]byte) error {
+	if s.env.Memory == nil || spec.Flags&flagWrite == 0 || shrinking[spec.Name] {
+		return nil
+	}
+	n := 0
+	for _, a := range args[1:] {
+		n += len(a)
+	}
+	return s.env.Memory.Admit(int64(n))
 }

@@ -23,6 +23,11 @@ const (
 	flagNoAuth
 	// flagTxnControl: BEGIN, COMMIT, ROLLBACK and savepoints.
 	flagTxnControl
+	// flagSelfTxn: the command decides after parsing its arguments whether
+	// it needs a transaction (SQL: transaction statements act on the
+	// session). Session.Exec runs it with Call.Tx nil and the command uses
+	// Session.inTxn; ExecIn passes its managed transaction as usual.
+	flagSelfTxn
 )
 
 // Spec is one entry of the command table.
@@ -37,9 +42,9 @@ type Spec struct {
 // Call is one execution of a command.
 type Call struct {
 	S    *Session
-	Args [][]byte  // Args[0] is the command name as sent
-	Tx   *txn.Txn  // the transaction to run in; nil for flagNoTxn commands
-	Name string    // upper-cased command name
+	Args [][]byte // Args[0] is the command name as sent
+	Tx   *txn.Txn // the transaction to run in; nil for flagNoTxn commands
+	Name string   // upper-cased command name
 	env  *Env
 }
 

@@ -1,0 +1,48 @@
+// Package sql is the SQL engine of MemFlux: it runs one statement of the
+// dialect of SPEC §4 inside a transaction and returns its result.
+//
+// # Basics
+//
+//	eng := sql.New(nil)
+//	defer eng.Close()
+//	res, err := eng.Exec(tx, "SELECT name FROM users WHERE age > $1", jsondoc.Int(30))
+//
+// Exec parses the text (sql/parser), plans it (sql/plan: binder, schema
+// validation, predicate pushdown, hash joins, hash aggregation, top-N) and
+// runs the plan (sql/exec) reading through the transaction, so a statement
+// sees its transaction's snapshot and own writes. Rows come back as compact
+// canonical JSON objects (SPEC §3.3).
+//
+// # Packages
+//
+//	sql/ast, sql/parser  the front end (typed AST, canonical names)
+//	sql/sem              value semantics: logic, comparison, arithmetic, LIKE, casts
+//	sql/funcs            scalar functions and aggregates
+//	sql/catalog          schemas and views stored as catalog keys
+//	sql/plan             binder and planner; the access-path hook for indexes
+//	sql/exec             operators and compiled expressions
+//
+// # Plan cache
+//
+// Parsed statements and their plans are cached by statement text in a
+// ristretto cache shared by all engines of the process (keys are prefixed
+// by the engine). A plan records every catalog key it read and the value it
+// saw; before reuse the engine re-reads those keys through the executing
+// transaction and re-plans when any differs, so cached plans follow
+// transactional DDL, FLUSHDB and KV writes to catalog keys exactly.
+//
+// # Errors and atomicity
+//
+// Every error is a *Error (an alias of sem.Error) whose message is the exact
+// text of SPEC.md without the "Execution Error: " prefix (the SQL command
+// adds it) and whose kind (ErrSyntax, ErrPlan, ErrDivisionByZero, …) can be
+// tested with errors.Is. A statement is atomic: on error every write it
+// made is rolled back to a mark of the transaction. A panic inside the
+// engine is a bug; it is recovered at the Exec boundary and returned as
+// ErrInternal so that the server survives.
+//
+// # Concurrency
+//
+// An Engine is safe for concurrent use by any number of sessions; each Exec
+// call uses only its own transaction, which is not safe for concurrent use.
+package sql

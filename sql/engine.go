@@ -1,0 +1,324 @@
+package sql
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"sync"
+	"sync/atomic"
+
+	"github.com/dgraph-io/ristretto/v2"
+
+	"github.com/memflux/memflux/jsondoc"
+	"github.com/memflux/memflux/sql/ast"
+	"github.com/memflux/memflux/sql/catalog"
+	"github.com/memflux/memflux/sql/exec"
+	"github.com/memflux/memflux/sql/parser"
+	"github.com/memflux/memflux/sql/plan"
+	"github.com/memflux/memflux/sql/sem"
+	"github.com/memflux/memflux/txn"
+)
+
+// Options configure an Engine. The zero value (or nil) means defaults.
+type Options struct {
+	// Limits bound each execution (result size, recursion); zero fields
+	// take the exec package defaults.
+	Limits exec.Limits
+	// Paths, when set, offers index access paths to the planner.
+	Paths plan.PathProvider
+	// NoCache disables the plan cache.
+	NoCache bool
+}
+
+// Engine runs SQL statements. It is safe for concurrent use.
+type Engine struct {
+	opts Options
+	cat  catalog.Catalog
+	id   string // plan cache key prefix
+}
+
+var engineIDs atomic.Uint64
+
+// New returns an engine.
+func New(opts *Options) *Engine {
+	e := &Engine{id: strconv.FormatUint(engineIDs.Add(1), 36) + "\x00"}
+	if opts != nil {
+		e.opts = *opts
+	}
+	return e
+}
+
+// SetPaths installs the access-path provider (the index package calls it
+// when it attaches to the database).
+func (e *Engine) SetPaths(p plan.PathProvider) { e.opts.Paths = p }
+
+// Catalog returns the engine's catalog cache (DDL code reads and invalidates
+// through it).
+func (e *Engine) Catalog() *catalog.Catalog { return &e.cat }
+
+// planCache is the process-wide cache of prepared statements.
+var (
+	cacheOnce sync.Once
+	cache     *ristretto.Cache[string, *Prepared]
+)
+
+// cacheEntries bounds the number of cached statements.
+const cacheEntries = 10_000
+
+func planCache() *ristretto.Cache[string, *Prepared] {
+	cacheOnce.Do(func() {
+		c, err := ristretto.NewCache(&ristretto.Config[string, *Prepared]{
+			NumCounters: 10 * cacheEntries,
+			MaxCost:     cacheEntries,
+			BufferItems: 64,
+		})
+		if err == nil {
+			cache = c
+		}
+	})
+	return cache
+}
+
+// ResultKind tells how a statement's result is replied (SPEC §4.1).
+type ResultKind uint8
+
+const (
+	// ResultRows: an array of rows (SELECT, EXPLAIN, DML with RETURNING).
+	ResultRows ResultKind = iota
+	// ResultCount: a row count (DML and TRUNCATE without RETURNING).
+	ResultCount
+	// ResultOK: +OK (DDL, transaction statements).
+	ResultOK
+)
+
+// Result is the outcome of one statement.
+type Result struct {
+	Kind ResultKind
+	// Rows are compact canonical JSON objects, one per row.
+	Rows []string
+	// Count is the number of rows affected (ResultCount).
+	Count int64
+}
+
+// Prepared is a parsed statement with its cached plan. It is immutable
+// apart from the plan slot and safe for concurrent use.
+type Prepared struct {
+	Text string
+	Stmt ast.Statement
+	// NParams is the number of parameters the statement takes.
+	NParams int
+	plan    atomic.Pointer[planEntry]
+}
+
+type planEntry struct {
+	plan *plan.Plan
+	deps []catalog.Dep
+}
+
+// Prepare parses text (or returns the cached parse).
+func (e *Engine) Prepare(text string) (*Prepared, error) {
+	var c *ristretto.Cache[string, *Prepared]
+	if !e.opts.NoCache {
+		c = planCache()
+	}
+	if c != nil {
+		if p, ok := c.Get(e.id + text); ok {
+			return p, nil
+		}
+	}
+	stmt, err := parser.Parse(text)
+	if err != nil {
+		return nil, syntaxError(err)
+	}
+	p := &Prepared{Text: text, Stmt: stmt, NParams: ast.MaxPlaceholder(stmt)}
+	if c != nil {
+		c.Set(e.id+text, p, 1)
+	}
+	return p, nil
+}
+
+// syntaxError wraps a parser error into an engine error.
+func syntaxError(err error) error {
+	var se *parser.SyntaxError
+	if errors.As(err, &se) {
+		kind := sem.ErrSyntax
+		if errors.Is(err, parser.ErrUnsupported) {
+			kind = sem.ErrUnsupported
+		}
+		return &sem.Error{Kind: kind, Msg: se.Msg, Pos: se.Pos, Err: err}
+	}
+	return &sem.Error{Kind: sem.ErrSyntax, Msg: err.Error(), Pos: -1, Err: err}
+}
+
+// IsTxnControl reports whether stmt is BEGIN, COMMIT, ROLLBACK, SAVEPOINT,
+// ROLLBACK TO or RELEASE: statements the session runs, not the engine.
+func IsTxnControl(stmt ast.Statement) bool {
+	switch stmt.(type) {
+	case *ast.Begin, *ast.Commit, *ast.Rollback, *ast.Savepoint, *ast.RollbackTo, *ast.Release:
+		return true
+	}
+	return false
+}
+
+// Exec parses and runs one statement in tx.
+func (e *Engine) Exec(tx *txn.Txn, text string, params ...jsondoc.Value) (Result, error) {
+	p, err := e.Prepare(text)
+	if err != nil {
+		return Result{}, err
+	}
+	return e.ExecPrepared(tx, p, params...)
+}
+
+// ExecPrepared runs a prepared statement in tx. The statement is atomic:
+// when it fails, none of its writes remain in tx.
+func (e *Engine) ExecPrepared(tx *txn.Txn, p *Prepared, params ...jsondoc.Value) (res Result, err error) {
+	mark := tx.Mark()
+	defer func() {
+		if r := recover(); r != nil {
+			err = &sem.Error{Kind: sem.ErrInternal, Msg: fmt.Sprintf("internal error: %v", r), Pos: -1}
+		}
+		if err != nil {
+			tx.RollbackToMark(mark)
+			res = Result{}
+		}
+	}()
+	if len(params) < p.NParams {
+		return Result{}, sem.Errorf(sem.ErrExec, "statement takes %d parameters, got %d", p.NParams, len(params))
+	}
+	return e.dispatch(tx, p, params)
+}
+
+// dispatch runs a statement by kind. DDL and DML execution plug in here
+// (SPEC §4.14–§4.16).
+func (e *Engine) dispatch(tx *txn.Txn, p *Prepared, params []jsondoc.Value) (Result, error) {
+	switch s := p.Stmt.(type) {
+	case *ast.Select:
+		return e.query(tx, p, s, params)
+	case *ast.Explain:
+		return e.explain(tx, s)
+	case *ast.Begin, *ast.Commit, *ast.Rollback, *ast.Savepoint, *ast.RollbackTo, *ast.Release:
+		return Result{}, sem.NewError(sem.ErrUnsupported, "transaction statements are run by the session, not the engine")
+	}
+	return Result{}, sem.Errorf(sem.ErrUnsupported, "%s statements are not supported yet", statementName(p.Stmt))
+}
+
+// statementName names a statement kind for messages.
+func statementName(s ast.Statement) string {
+	switch s.(type) {
+	case *ast.Insert:
+		return "INSERT"
+	case *ast.Update:
+		return "UPDATE"
+	case *ast.Delete:
+		return "DELETE"
+	case *ast.CreateTable:
+		return "CREATE TABLE"
+	case *ast.DropTable:
+		return "DROP TABLE"
+	case *ast.AlterTable:
+		return "ALTER TABLE"
+	case *ast.Truncate:
+		return "TRUNCATE"
+	case *ast.CreateView:
+		return "CREATE VIEW"
+	case *ast.DropView:
+		return "DROP VIEW"
+	case *ast.CreateSchema:
+		return "CREATE SCHEMA"
+	case *ast.CreateIndex:
+		return "CREATE INDEX"
+	case *ast.DropIndex:
+		return "DROP INDEX"
+	}
+	return "this"
+}
+
+// planFor returns a valid plan of a SELECT for tx: the cached one when
+// every catalog key it depends on is unchanged for tx, else a new one.
+func (e *Engine) planFor(tx *txn.Txn, p *Prepared, sel *ast.Select) (*plan.Plan, error) {
+	if ent := p.plan.Load(); ent != nil && depsHold(tx, ent.deps) {
+		return ent.plan, nil
+	}
+	pl, deps, err := e.planSelect(tx, sel)
+	if err != nil {
+		return nil, err
+	}
+	p.plan.Store(&planEntry{plan: pl, deps: deps})
+	return pl, nil
+}
+
+func (e *Engine) planSelect(tx *txn.Txn, sel *ast.Select) (*plan.Plan, []catalog.Dep, error) {
+	r := e.cat.NewReader(tx)
+	pl := &plan.Planner{Cat: r, Paths: e.opts.Paths}
+	out, err := pl.PlanQuery(sel)
+	if err != nil {
+		return nil, nil, err
+	}
+	return out, r.Deps, nil
+}
+
+func depsHold(tx *txn.Txn, deps []catalog.Dep) bool {
+	for i := range deps {
+		if !deps[i].Holds(tx) {
+			return false
+		}
+	}
+	return true
+}
+
+// query runs a SELECT and collects its rows.
+func (e *Engine) query(tx *txn.Txn, p *Prepared, sel *ast.Select, params []jsondoc.Value) (Result, error) {
+	pl, err := e.planFor(tx, p, sel)
+	if err != nil {
+		return Result{}, err
+	}
+	rows, err := e.run(tx, pl, params)
+	if err != nil {
+		return Result{}, err
+	}
+	return Result{Kind: ResultRows, Rows: rows}, nil
+}
+
+// run executes a plan and collects the rendered rows within the limits.
+func (e *Engine) run(tx *txn.Txn, pl *plan.Plan, params []jsondoc.Value) ([]string, error) {
+	c := exec.NewCtx(tx, params, pl.NState, e.opts.Limits)
+	rows := []string{}
+	var bytes int64
+	err := exec.Run(pl.Root, c, nil, func(r *exec.Row) error {
+		text := r.Text()
+		bytes += int64(len(text))
+		if int64(len(rows)) >= c.Limits.MaxRows || bytes > c.Limits.MaxBytes {
+			return exec.ErrResultTooLarge
+		}
+		rows = append(rows, text)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return rows, nil
+}
+
+// explain renders the plan of a query as rows {"plan": line}.
+func (e *Engine) explain(tx *txn.Txn, x *ast.Explain) (Result, error) {
+	sel, ok := x.Stmt.(*ast.Select)
+	if !ok {
+		return Result{}, sem.Errorf(sem.ErrUnsupported, "EXPLAIN of %s statements is not supported yet", statementName(x.Stmt))
+	}
+	pl, _, err := e.planSelect(tx, sel)
+	if err != nil {
+		return Result{}, err
+	}
+	lines := pl.Explain()
+	rows := make([]string, len(lines))
+	for i, l := range lines {
+		b := []byte(`{"plan":`)
+		b = jsondoc.Quote(b, l)
+		rows[i] = string(append(b, '}'))
+	}
+	return Result{Kind: ResultRows, Rows: rows}, nil
+}
+
+// Close releases the engine. Cached plans of the engine age out of the
+// shared cache.
+func (e *Engine) Close() {}
