@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/memflux/memflux/command"
+	"github.com/memflux/memflux/evict"
 	"github.com/memflux/memflux/mvcc"
 	"github.com/memflux/memflux/txn"
 )
@@ -29,6 +30,9 @@ type DB struct {
 
 	// persist is the WAL and snapshot state; nil when persistence is off.
 	persist *persistence
+
+	// evictor enforces maxmemory_mb (eviction.go); nil when there is no limit.
+	evictor *evict.Evictor
 
 	// infoMu protects infoSections.
 	infoMu       sync.Mutex
@@ -63,6 +67,7 @@ func Open(cfg Config) (*DB, error) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	db.cancel = cancel
+	db.startEviction(ctx)
 	db.startVacuum(ctx)
 	if db.persist != nil && db.persist.threshold > 0 {
 		db.startCompaction(ctx)
@@ -78,6 +83,7 @@ func (db *DB) Close() error {
 	}
 	db.cancel()
 	db.wg.Wait()
+	db.stopEviction()
 	return db.closePersistence()
 }
 

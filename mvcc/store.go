@@ -27,8 +27,10 @@ const (
 const (
 	// VersionOverhead is the size class of a Version allocation.
 	VersionOverhead = 64
-	// KeyOverhead covers the Chain, the tree leaf and the key's copy header.
-	KeyOverhead = 80
+	// KeyOverhead covers the Chain (16), the tree leaf (48) and the key's share of the
+	// tree's inner nodes (about 60 at 1M keys; package evict's TestAccountingCalibration
+	// measures it).
+	KeyOverhead = 136
 )
 
 // Store is the versioned key space. Reads are safe for concurrent use without locks; every
@@ -48,6 +50,35 @@ type Store struct {
 	// TakeRemoved.
 	removedVersions atomic.Int64
 	removedKeys     atomic.Int64
+
+	// access, when set, is called by point reads of Data keys (package evict's recency and
+	// frequency tracking).
+	access atomic.Pointer[AccessFunc]
+}
+
+// AccessFunc observes a point read of a Data key's chain. Package evict installs one to
+// track recency or frequency in Chain.Access. It runs on the read path of every
+// concurrent reader, so it must be lock-free and cheap.
+type AccessFunc func(c *Chain)
+
+// SetAccess installs fn as the read observer (nil removes it). Latest, LatestString and
+// At call it for every Data key they find; scans do not, so a scan does not make keys look
+// recently used. Safe for concurrent use.
+func (s *Store) SetAccess(fn AccessFunc) {
+	if fn == nil {
+		s.access.Store(nil)
+		return
+	}
+	s.access.Store(&fn)
+}
+
+// touch reports a point read of c to the access observer, if any.
+func (s *Store) touch(sp Space, c *Chain) {
+	if sp == Data {
+		if f := s.access.Load(); f != nil {
+			(*f)(c)
+		}
+	}
 }
 
 // NewStore returns an empty store with clock 0.
@@ -95,6 +126,7 @@ func (s *Store) Latest(sp Space, key []byte) *Version {
 	if c == nil {
 		return nil
 	}
+	s.touch(sp, c)
 	return c.latest(&s.clock)
 }
 
@@ -104,6 +136,7 @@ func (s *Store) LatestString(sp Space, key string) *Version {
 	if c == nil {
 		return nil
 	}
+	s.touch(sp, c)
 	return c.latest(&s.clock)
 }
 
@@ -114,6 +147,7 @@ func (s *Store) At(sp Space, key []byte, ts uint64) *Version {
 	if c == nil {
 		return nil
 	}
+	s.touch(sp, c)
 	return c.At(ts)
 }
 
