@@ -27,7 +27,7 @@ type Limits struct {
 const (
 	DefaultMaxRows       = 10_000_000
 	DefaultMaxBytes      = 1 << 30
-	DefaultMaxIterations = 100_000
+	DefaultMaxIterations = 10_000
 )
 
 // ErrResultTooLarge is returned when a result exceeds the row or byte limit.

@@ -339,6 +339,9 @@ func (s *Subquery) In(f *Frame, x jsondoc.Value) (sem.Tri, error) {
 			res.set[string(sem.AppendIdentityKey(nil, vals[0]))] = struct{}{}
 		}
 	}
+	if len(res.rows) == 0 {
+		return sem.False, nil // x IN (empty) is false even for a NULL x
+	}
 	if x.IsNull() {
 		return sem.Unknown, nil
 	}

@@ -44,6 +44,9 @@ func Arith(op ast.BinaryOp, a, b jsondoc.Value) (jsondoc.Value, error) {
 	default:
 		return jsondoc.Null(), nil
 	}
+	if r == 0 {
+		r = 0 // no negative zero: -1 * 0.0 is 0.0, so DISTINCT and GROUP BY see one zero
+	}
 	return jsondoc.Float(r), nil
 }
 

@@ -182,8 +182,12 @@ func NumericValue(v jsondoc.Value) (jsondoc.Value, bool) {
 
 // In evaluates x IN (list) (SPEC §4.12): TRUE iff some element is exactly
 // equal as JSON; otherwise UNKNOWN when x is NULL or the list holds a NULL,
-// else FALSE.
+// else FALSE. An empty list (possible for a subquery) gives FALSE even for a
+// NULL x, as in PostgreSQL and like ANY over an empty subquery.
 func In(x jsondoc.Value, list []jsondoc.Value) Tri {
+	if len(list) == 0 {
+		return False
+	}
 	if x.IsNull() {
 		return Unknown
 	}
