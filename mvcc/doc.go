@@ -32,7 +32,9 @@
 // versions directly below the previous head (at most a few per write), so a hot key keeps
 // a chain of two or three versions however often it is overwritten, and a long-running
 // reader pins only the one version it can see. Vacuum does the same for every chain and also
-// removes keys whose only remaining version is a tombstone nobody can see past.
+// removes keys whose only remaining version is a tombstone nobody can see past and no
+// registered snapshot predates (an older transaction validates against the tombstone's
+// timestamp at commit).
 //
 // The number of versions and keys removed (by pruning and vacuum alike) accumulates in the
 // Store until TakeRemoved reads and resets it: that is what the VACUUM command reports.

@@ -33,7 +33,10 @@ func (s *Store) VacuumBatch(sp Space, from []byte, max int, snaps []uint64) (nex
 }
 
 // vacuumChain unlinks every version of c that no snapshot can see and reports whether the
-// chain is left with nothing but a tombstone (or nothing), so the key can go.
+// chain is left with nothing but a tombstone (or nothing), so the key can go. A tombstone
+// newer than the oldest snapshot keeps its key: that snapshot's transaction validates its
+// writes and reads against the key's newest timestamp (package txn), and removing the key
+// would hide the deletion from it.
 // REQUIRES: commit lock.
 func (s *Store) vacuumChain(c *Chain, snaps []uint64) (dead bool) {
 	head := c.head.Load()
@@ -58,5 +61,5 @@ func (s *Store) vacuumChain(c *Chain, snaps []uint64) (dead bool) {
 	if kept.next.Load() != nil {
 		kept.next.Store(nil)
 	}
-	return !head.val.Exists() && head.next.Load() == nil
+	return !head.val.Exists() && head.next.Load() == nil && (len(snaps) == 0 || head.ts <= snaps[0])
 }

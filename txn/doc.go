@@ -24,6 +24,14 @@
 //
 // Both errors match ErrRetryable; nothing of the failed transaction remains.
 //
+// # Derived writes
+//
+// A Deriver (package index) adds writes computed from each commit's writes and the
+// committed state they replace, under the commit lock, installed at the same timestamp; it
+// may abort the commit. Replay recomputes them, so the log holds only the commit's own
+// writes. CommitWith commits writes produced under the commit lock (index backfill).
+// Observers (AddObserver) see every installed write in commit order.
+//
 // # Durability
 //
 // The commit record is appended to the Log while the commit lock is held (so the log is in

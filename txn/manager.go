@@ -36,32 +36,21 @@ type Log interface {
 	Append(ts uint64, payload []byte) (wait func() error, err error)
 }
 
-// Observer is told about every installed write, under the commit lock, in commit order.
-// It must be quick and must not call back into the Manager. Package evict uses it to track
-// keys and memory.
+// Observer is told about every installed write, under the commit lock, in commit order
+// (derived writes included, after the commit's own). It must be quick and must not call
+// back into the Manager. Package evict uses it to track keys and memory, package index to
+// follow index definitions.
 type Observer interface {
 	Installed(sp mvcc.Space, key []byte, c *mvcc.Chain, prev *mvcc.Version, val value.Value)
 	Reset()
 }
 
-// WriteHook lets a higher layer (package index) add writes to a transaction whenever it
-// writes a Data key the hook covers, so that derived data such as index entries changes in
-// the same transaction as the data.
-type WriteHook interface {
-	// Covers reports whether writes of the Data key concern the hook. It is called on every
-	// Data write and must be cheap.
-	Covers(key []byte) bool
-	// Written is called after t buffered a write of a covered key, with the value the
-	// transaction saw before it (old) and the new one (the zero Value for a deletion).
-	Written(t *Txn, key []byte, old, new value.Value)
-}
-
 // Options configure a Manager. The zero value is serializable isolation without a log.
 type Options struct {
 	Isolation Isolation
-	Log       Log       // nil: nothing is logged
-	Observer  Observer  // nil: nobody observes installs
-	Hook      WriteHook // nil: no derived writes
+	Log       Log      // nil: nothing is logged
+	Observer  Observer // nil: nobody observes installs; more can be added with AddObserver
+	Deriver   Deriver  // nil: no derived writes
 }
 
 // Manager creates transactions over one Store and commits them. It is safe for concurrent
@@ -73,9 +62,11 @@ type Manager struct {
 
 	// commitMu is the single-writer lock: it serializes commits, vacuum batches, resets
 	// and recovery, i.e. every mutation of the store's trees and chains. It protects
-	// snapScratch and recBuf.
+	// snapScratch, recBuf and observers.
 	commitMu    sync.Mutex
 	snapScratch []uint64
+	recBuf      []byte
+	observers   []Observer
 
 	// commits counts committed writing transactions (statistics).
 	commits atomic.Uint64
@@ -83,7 +74,11 @@ type Manager struct {
 
 // NewManager returns a Manager over store.
 func NewManager(store *mvcc.Store, opts Options) *Manager {
-	return &Manager{store: store, opts: opts}
+	m := &Manager{store: store, opts: opts}
+	if opts.Observer != nil {
+		m.observers = append(m.observers, opts.Observer)
+	}
+	return m
 }
 
 // Store returns the underlying store.
@@ -96,11 +91,19 @@ func (m *Manager) Isolation() Isolation { return m.opts.Isolation }
 // before any transaction commits.
 func (m *Manager) SetLog(l Log) { m.opts.Log = l }
 
-// SetHook installs the write hook. It must be called before transactions run.
-func (m *Manager) SetHook(h WriteHook) { m.opts.Hook = h }
+// AddObserver adds an install observer. REQUIRES: no transaction running yet, or the
+// commit lock held (inside WithCommitLock).
+func (m *Manager) AddObserver(o Observer) { m.observers = append(m.observers, o) }
 
-// SetObserver installs the install observer. It must be called before transactions run.
-func (m *Manager) SetObserver(o Observer) { m.opts.Observer = o }
+// RemoveObserver removes an observer added before. REQUIRES: as AddObserver.
+func (m *Manager) RemoveObserver(o Observer) {
+	for i, x := range m.observers {
+		if x == o {
+			m.observers = append(m.observers[:i:i], m.observers[i+1:]...)
+			return
+		}
+	}
+}
 
 // Commits returns the number of writing transactions committed so far.
 func (m *Manager) Commits() uint64 { return m.commits.Load() }
@@ -130,10 +133,7 @@ func (m *Manager) Reset() error {
 			return err
 		}
 	}
-	m.store.Reset()
-	if m.opts.Observer != nil {
-		m.opts.Observer.Reset()
-	}
+	m.resetLocked()
 	m.store.SetClock(ts)
 	m.commitMu.Unlock()
 	if wait != nil {
@@ -143,21 +143,43 @@ func (m *Manager) Reset() error {
 }
 
 // Apply installs a commit record read back from the log at timestamp ts. It is used by
-// recovery before any transaction runs; records must come in ascending ts order.
+// recovery before any transaction runs; records must come in ascending ts order. The
+// Deriver recomputes the derived writes of the record (they are not logged).
 func (m *Manager) Apply(ts uint64, rec []byte) error {
 	m.commitMu.Lock()
 	defer m.commitMu.Unlock()
-	err := DecodeRecord(rec, func(op Op) error {
-		if op.Reset {
-			m.store.Reset()
-			if m.opts.Observer != nil {
-				m.opts.Observer.Reset()
-			}
+	var batch []write
+	flush := func() error {
+		if len(batch) == 0 {
 			return nil
 		}
-		m.installLocked(op.Space, op.Key, op.Value, ts, nil)
+		extra, err := m.deriveLocked(ts, batch, true)
+		if err != nil {
+			return err
+		}
+		for i := range batch {
+			m.installLocked(batch[i].sp, []byte(batch[i].key), batch[i].val, ts, nil)
+		}
+		for i := range extra {
+			m.installLocked(extra[i].sp, []byte(extra[i].key), extra[i].val, ts, nil)
+		}
+		batch = batch[:0]
+		return nil
+	}
+	err := DecodeRecord(rec, func(op Op) error {
+		if op.Reset {
+			if err := flush(); err != nil {
+				return err
+			}
+			m.resetLocked()
+			return nil
+		}
+		batch = append(batch, write{wkey: wkey{op.Space, string(op.Key)}, val: op.Value})
 		return nil
 	})
+	if err == nil {
+		err = flush()
+	}
 	if err != nil {
 		return err
 	}
@@ -165,6 +187,14 @@ func (m *Manager) Apply(ts uint64, rec []byte) error {
 		m.store.SetClock(ts)
 	}
 	return nil
+}
+
+// resetLocked empties the store and tells the observers. REQUIRES: m.commitMu held.
+func (m *Manager) resetLocked() {
+	m.store.Reset()
+	for _, o := range m.observers {
+		o.Reset()
+	}
 }
 
 // installLocked installs one write, skipping deletions of keys that do not exist.
@@ -180,8 +210,8 @@ func (m *Manager) installLocked(sp mvcc.Space, key []byte, v value.Value, ts uin
 		}
 	}
 	c, prev := m.store.Install(sp, key, v, ts, snaps)
-	if m.opts.Observer != nil {
-		m.opts.Observer.Installed(sp, key, c, prev, v)
+	for _, o := range m.observers {
+		o.Installed(sp, key, c, prev, v)
 	}
 }
 

@@ -23,10 +23,10 @@ const (
 // ErrCorruptRecord reports a commit record that cannot be decoded.
 var ErrCorruptRecord = errors.New("txn: corrupt commit record")
 
-// appendRecord encodes the write set as a commit record.
-func appendRecord(dst []byte, ws *writeSet) []byte {
-	for i := range ws.entries {
-		w := &ws.entries[i]
+// appendRecord encodes writes as a commit record.
+func appendRecord(dst []byte, writes []write) []byte {
+	for i := range writes {
+		w := &writes[i]
 		if w.val.Exists() {
 			dst = append(dst, opPut, byte(w.sp))
 		} else {

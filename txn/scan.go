@@ -100,3 +100,27 @@ func (t *Txn) ownInRange(sp mvcc.Space, start, end []byte) []write {
 	slices.SortFunc(own, func(a, b write) int { return strings.Compare(a.key, b.key) })
 	return own
 }
+
+// OwnWrites calls fn, in ascending key order, for every write the transaction has buffered
+// under prefix in space sp, deletions included (v is then the zero Value). fn returns
+// false to stop. It reads nothing from the store and records no read. Index scans use it to
+// merge the transaction's pending rows, which the index does not hold until commit.
+func (t *Txn) OwnWrites(sp mvcc.Space, prefix []byte, fn func(key []byte, v value.Value) bool) {
+	own := t.ownInRange(sp, prefix, PrefixEnd(prefix))
+	for i := range own {
+		if !fn([]byte(own[i].key), own[i].val) {
+			return
+		}
+	}
+}
+
+// HasOwnWrites reports whether the transaction has buffered a write under prefix in sp.
+func (t *Txn) HasOwnWrites(sp mvcc.Space, prefix []byte) bool {
+	for i := range t.ws.entries {
+		w := &t.ws.entries[i]
+		if w.sp == sp && len(w.key) >= len(prefix) && w.key[:len(prefix)] == string(prefix) {
+			return true
+		}
+	}
+	return false
+}

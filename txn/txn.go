@@ -23,7 +23,7 @@ const (
 )
 
 // read records a key a transaction read and the timestamp of the version it saw (0 when
-// the key had none).
+// the key did not exist for it).
 type read struct {
 	wkey
 	ts uint64
@@ -127,8 +127,8 @@ func (t *Txn) Get(sp mvcc.Space, key []byte) value.Value {
 	}
 	if t.track {
 		var ts uint64
-		if v != nil {
-			ts = v.TS()
+		if v != nil && v.Value().Exists() {
+			ts = v.TS() // absent keys read as 0, whether deleted or vacuumed away
 		}
 		t.noteRead(sp, key, ts)
 	}
@@ -167,15 +167,9 @@ func (t *Txn) noteRead(sp mvcc.Space, key []byte, ts uint64) {
 	}
 }
 
-// Put buffers a write of v (the zero Value deletes the key). Writes of Data keys covered by
-// the Manager's WriteHook also buffer the hook's derived writes.
+// Put buffers a write of v (the zero Value deletes the key). Data derived from it (index
+// entries) is computed when the transaction commits, by the Manager's Deriver.
 func (t *Txn) Put(sp mvcc.Space, key []byte, v value.Value) {
-	if h := t.m.opts.Hook; h != nil && sp == mvcc.Data && h.Covers(key) {
-		old := t.Get(sp, key)
-		t.ws.put(sp, key, v)
-		h.Written(t, key, old, v)
-		return
-	}
 	t.ws.put(sp, key, v)
 }
 
@@ -271,7 +265,7 @@ func (t *Txn) Commit() error {
 	m := t.m
 	log := m.opts.Log
 	if log != nil {
-		t.rec = appendRecord(t.rec[:0], &t.ws)
+		t.rec = appendRecord(t.rec[:0], t.ws.entries)
 	}
 	m.commitMu.Lock()
 	if err := t.validateLocked(); err != nil {
@@ -280,21 +274,21 @@ func (t *Txn) Commit() error {
 		return err
 	}
 	ts := m.store.Clock() + 1
+	extra, err := m.deriveLocked(ts, t.ws.entries, false)
+	if err != nil {
+		m.commitMu.Unlock()
+		t.finish()
+		return err
+	}
 	var wait func() error
 	if log != nil {
-		var err error
 		if wait, err = log.Append(ts, t.rec); err != nil {
 			m.commitMu.Unlock()
 			t.finish()
 			return err
 		}
 	}
-	m.snapScratch = m.snaps.appendLive(m.snapScratch[:0])
-	for i := range t.ws.entries {
-		w := &t.ws.entries[i]
-		m.installLocked(w.sp, []byte(w.key), w.val, ts, m.snapScratch)
-	}
-	m.store.SetClock(ts)
+	m.installAllLocked(ts, t.ws.entries, extra)
 	m.commitMu.Unlock()
 	m.commits.Add(1)
 	t.finish()

@@ -16,8 +16,9 @@ import (
 // to abort.
 //
 // Latest-mode transactions (single auto-committed commands) only check that each key they
-// both read and wrote still has the version they read (no lost update). Blind writes
-// always succeed.
+// both read and wrote still has the version they read (no lost update); every state in
+// which the key is absent counts as the same version, so that vacuum removing a deleted key
+// changes nothing. Blind writes always succeed.
 //
 // REQUIRES: m.commitMu held.
 func (t *Txn) validateLocked() error {
@@ -28,7 +29,7 @@ func (t *Txn) validateLocked() error {
 			if t.ws.find(r.wkey) < 0 {
 				continue
 			}
-			if headTS(st, r.sp, r.key) != r.ts {
+			if liveHeadTS(st, r.sp, r.key) != r.ts {
 				return ErrConflict
 			}
 		}
@@ -67,6 +68,19 @@ func headTS(st *mvcc.Store, sp mvcc.Space, key string) uint64 {
 		return 0
 	}
 	if h := c.Head(); h != nil {
+		return h.TS()
+	}
+	return 0
+}
+
+// liveHeadTS returns the timestamp of the newest version of key if the key exists, 0 if
+// it has no chain or its newest version is a tombstone.
+func liveHeadTS(st *mvcc.Store, sp mvcc.Space, key string) uint64 {
+	c := st.Tree(sp).GetString(key)
+	if c == nil {
+		return 0
+	}
+	if h := c.Head(); h != nil && h.Value().Exists() {
 		return h.TS()
 	}
 	return 0
