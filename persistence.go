@@ -3,6 +3,7 @@ package memflux
 import (
 	"context"
 	"fmt"
+	"runtime/debug"
 	"sync"
 	"time"
 
@@ -65,7 +66,9 @@ func (db *DB) recover() error {
 		tmpPath:    cfg.path(cfg.SnapshotTempFile),
 		kick:       make(chan struct{}, 1),
 	}
+	restoreGC := relaxGC(snapshotGCPercent)
 	st, _, err := snapshot.Load(db.txns, p.snapPath, db.log)
+	restoreGC()
 	if err != nil {
 		return err
 	}
@@ -79,6 +82,9 @@ func (db *DB) recover() error {
 		return err
 	}
 	start, replayed := time.Now(), 0
+	lastLog := start
+	restoreGC = relaxGC(replayGCPercent)
+	defer restoreGC()
 	err = p.log.Replay(func(ts uint64, payload []byte) error {
 		if ts <= st.TS {
 			return nil // covered by the snapshot
@@ -87,6 +93,13 @@ func (db *DB) recover() error {
 			return fmt.Errorf("memflux: replay record at ts %d: %w", ts, err)
 		}
 		replayed++
+		if replayed%4096 == 0 {
+			if now := time.Now(); now.Sub(lastLog) > time.Second {
+				lastLog = now
+				db.log.Info("replaying WAL", "records", replayed,
+					"records_per_sec", int64(float64(replayed)/now.Sub(start).Seconds()))
+			}
+		}
 		return nil
 	})
 	if err != nil {
@@ -98,6 +111,51 @@ func (db *DB) recover() error {
 	db.txns.SetLog(walLog{p})
 	db.persist = p
 	return nil
+}
+
+// GC percents during recovery. Loading a snapshot allocates almost nothing but live data
+// (keys, versions, values), so a collection cycle finds little garbage and its marking
+// work is pure cost: at the default 100 it doubles the load time of 1M small keys. The
+// WAL can hold overwrites, whose old versions are garbage, so replay is more moderate. The
+// extra heap is bounded by the garbage recovery makes, which the compaction threshold
+// bounds for the WAL.
+const (
+	snapshotGCPercent = 1000
+	replayGCPercent   = 400
+)
+
+// gcTuning serializes relaxGC across databases opening at once, so the process's own
+// setting is restored when the last recovery ends.
+var gcTuning struct {
+	sync.Mutex
+	active int // recoveries running with a relaxed setting
+	saved  int // the setting before the first of them
+}
+
+// relaxGC raises the GC percent to percent for the duration of a recovery step and
+// returns the function that undoes it. It never lowers the process's own setting (nor
+// turns a disabled collector on); when recoveries overlap, the first one's setting stays
+// until the last one ends.
+func relaxGC(percent int) (restore func()) {
+	gcTuning.Lock()
+	defer gcTuning.Unlock()
+	if gcTuning.active == 0 {
+		gcTuning.saved = debug.SetGCPercent(percent)
+		if gcTuning.saved < 0 || gcTuning.saved > percent {
+			debug.SetGCPercent(gcTuning.saved)
+		}
+	}
+	gcTuning.active++
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			gcTuning.Lock()
+			defer gcTuning.Unlock()
+			if gcTuning.active--; gcTuning.active == 0 {
+				debug.SetGCPercent(gcTuning.saved)
+			}
+		})
+	}
 }
 
 // startCompaction runs compactions when the WAL passes its threshold.

@@ -22,5 +22,9 @@
 // # Invariants
 //
 //   - The snapshot file is replaced atomically: readers see the old or the new one whole.
-//   - Load verifies the whole file before installing anything.
+//   - Entries come space by space, each space's keys strictly ascending (a tree scan), and
+//     the header's key count equals the number of entries; Load checks both.
+//   - Load verifies every checksum before installing anything, and a failure while
+//     installing (an entry the checksums cannot catch, i.e. a writer bug) empties the
+//     store again: a snapshot is loaded whole or not at all.
 package snapshot

@@ -2,6 +2,7 @@ package snapshot
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -57,7 +58,7 @@ func Write(tx *txn.Txn, path, tmpPath string) (Stats, error) {
 			os.Remove(tmpPath)
 		}
 	}()
-	w := bufio.NewWriterSize(f, 1<<20)
+	w := bufio.NewWriterSize(&writebackFile{f: f}, 1<<20)
 	if _, err := w.Write(header(st.TS, 0)); err != nil {
 		return st, fmt.Errorf("snapshot: write %s: %w", tmpPath, err)
 	}
@@ -94,6 +95,26 @@ func Write(tx *txn.Txn, path, tmpPath string) (Stats, error) {
 	}
 	ok = true
 	return st, syncDir(filepath.Dir(path))
+}
+
+// writebackEvery is how often Write starts the writeback of what it wrote so far.
+const writebackEvery = 4 << 20
+
+// writebackFile is the snapshot file as written sequentially by Write: every
+// writebackEvery bytes it starts their writeback (see startWriteback).
+type writebackFile struct {
+	f       *os.File
+	n, last int64 // bytes written; n at the last writeback
+}
+
+func (w *writebackFile) Write(p []byte) (int, error) {
+	n, err := w.f.Write(p)
+	w.n += int64(n)
+	if err == nil && w.n-w.last >= writebackEvery {
+		w.last = w.n
+		err = startWriteback(w.f)
+	}
+	return n, err
 }
 
 func countBytes(n int64) []byte {
@@ -188,12 +209,19 @@ func Load(m *txn.Manager, path string, log *slog.Logger) (st Stats, ok bool, err
 	var loaded int64
 	m.WithCommitLock(func([]uint64) {
 		store := m.Store()
+		var order entryOrder
 		for _, b := range blocks {
-			err = forEntry(data[b.off:b.end], func(sp mvcc.Space, k []byte, v value.Value) {
+			err = forEntry(data[b.off:b.end], &order, func(sp mvcc.Space, k []byte, v value.Value) {
 				store.Install(sp, k, v, ts, nil)
 				loaded++
 			})
+			if err == nil && b.last && loaded != count {
+				err = fmt.Errorf("%d entries, header says %d", loaded, count)
+			}
 			if err != nil {
+				// The blocks' checksums matched, so the writer itself produced this: keep
+				// the promise that nothing is installed from a snapshot that fails.
+				store.Reset()
 				err = fmt.Errorf("%w: %s: block at offset %d: %w", ErrCorrupt, path, b.off-8, err)
 				return
 			}
@@ -203,6 +231,10 @@ func Load(m *txn.Manager, path string, log *slog.Logger) (st Stats, ok bool, err
 					"percent", fmt.Sprintf("%.1f", 100*float64(b.end)/float64(len(data))),
 					"keys", loaded, "keys_per_sec", int64(float64(loaded)/now.Sub(start).Seconds()))
 			}
+		}
+		if len(blocks) == 0 && count != 0 {
+			err = fmt.Errorf("%w: %s: offset %d: no entries, header says %d", ErrCorrupt, path, headerLen, count)
+			return
 		}
 		if ts > store.Clock() {
 			store.SetClock(ts)
@@ -215,7 +247,11 @@ func Load(m *txn.Manager, path string, log *slog.Logger) (st Stats, ok bool, err
 	return st, true, nil
 }
 
-type block struct{ off, end int }
+// block is the span of one block's payload in the file; last marks the final block.
+type block struct {
+	off, end int
+	last     bool
+}
 
 // verify checks the whole file and returns its timestamp, key count and block spans.
 func verify(path string, data []byte) (ts uint64, count int64, blocks []block, err error) {
@@ -238,6 +274,9 @@ func verify(path string, data []byte) (ts uint64, count int64, blocks []block, e
 		n := int(binary.LittleEndian.Uint32(data[off:]))
 		sum := binary.LittleEndian.Uint32(data[off+4:])
 		if n == 0 {
+			if len(blocks) > 0 {
+				blocks[len(blocks)-1].last = true
+			}
 			if sum != crc32.Checksum(countBytes(count), castagnoli) {
 				return 0, 0, nil, corrupt(off, "trailer checksum mismatch")
 			}
@@ -253,14 +292,30 @@ func verify(path string, data []byte) (ts uint64, count int64, blocks []block, e
 		if crc32.Checksum(p, castagnoli) != sum {
 			return 0, 0, nil, corrupt(off, "block checksum mismatch")
 		}
-		blocks = append(blocks, block{off + 8, off + 8 + n})
+		blocks = append(blocks, block{off: off + 8, end: off + 8 + n})
 		off += 8 + n
 	}
 	return ts, count, blocks, nil
 }
 
+// entryOrder tracks the previous entry across blocks: Write emits the spaces in order and
+// each space's keys ascending (a tree scan), so anything else is corruption, including a
+// repeated key.
+type entryOrder struct {
+	started bool
+	sp      mvcc.Space
+	key     []byte // aliases the file buffer
+}
+
+// next checks that (sp, k) comes strictly after the previous entry and records it.
+func (o *entryOrder) next(sp mvcc.Space, k []byte) bool {
+	ok := !o.started || sp > o.sp || (sp == o.sp && bytes.Compare(k, o.key) > 0)
+	o.started, o.sp, o.key = true, sp, k
+	return ok
+}
+
 // forEntry decodes the entries of a block payload, validating each.
-func forEntry(p []byte, fn func(mvcc.Space, []byte, value.Value)) error {
+func forEntry(p []byte, order *entryOrder, fn func(mvcc.Space, []byte, value.Value)) error {
 	for off := 0; off < len(p); {
 		sp := mvcc.Space(p[off])
 		if sp >= mvcc.NumSpaces {
@@ -274,6 +329,9 @@ func forEntry(p []byte, fn func(mvcc.Space, []byte, value.Value)) error {
 		off += w
 		k := p[off : off+int(kl)]
 		off += int(kl)
+		if !order.next(sp, k) {
+			return fmt.Errorf("key %q of space %d out of order", k, sp)
+		}
 		v, used, err := value.Decode(p[off:])
 		if err != nil {
 			return err
