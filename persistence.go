@@ -23,6 +23,9 @@ type persistence struct {
 
 	// saveMu serializes snapshots (SAVE, BGSAVE, compaction).
 	saveMu sync.Mutex
+	// bgMu orders BGSAVE's WaitGroup.Add before Close's Wait: BGSAVE checks DB.closed and
+	// adds under it, Close passes through it after setting closed.
+	bgMu sync.Mutex
 	// kick wakes the compaction goroutine; buffered so Append never blocks on it.
 	kick chan struct{}
 }
@@ -211,7 +214,14 @@ func (db *DB) save(background bool) error {
 	if !background {
 		return db.compact()
 	}
+	p := db.persist
+	p.bgMu.Lock()
+	if db.closed.Load() {
+		p.bgMu.Unlock()
+		return ErrClosed
+	}
 	db.wg.Add(1)
+	p.bgMu.Unlock()
 	go func() {
 		defer db.wg.Done()
 		if err := db.compact(); err != nil {
@@ -219,6 +229,14 @@ func (db *DB) save(background bool) error {
 		}
 	}()
 	return nil
+}
+
+// fenceBackground waits until no BGSAVE can start any more. REQUIRES: db.closed set.
+func (db *DB) fenceBackground() {
+	if p := db.persist; p != nil {
+		p.bgMu.Lock()
+		p.bgMu.Unlock() //nolint:staticcheck // an empty critical section is the fence
+	}
 }
 
 // closePersistence syncs and closes the WAL.
