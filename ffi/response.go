@@ -1,0 +1,202 @@
+package main
+
+import (
+	"bytes"
+	"math"
+	"strconv"
+
+	"github.com/memflux/memflux/command"
+	"github.com/memflux/memflux/jsondoc"
+)
+
+// FFIResponseType values (SPEC §9.1); exports.go checks them against the C enum.
+const (
+	respOK     = 0 // never produced: OK replies are SIMPLE_STRING "OK"
+	respSimple = 1
+	respBytes  = 2
+	respMulti  = 3
+	respInt    = 4
+	respNil    = 5
+	respError  = 6
+)
+
+// response is a reply in the shape of an FFIResponse, held in Go memory; exports.go copies
+// it into malloc'ed C memory. Its buffers are reused from one command to the next. It is
+// not safe for concurrent use (each cursor owns one).
+type response struct {
+	typ     int32
+	str     string   // SIMPLE_STRING and ERROR text
+	data    []byte   // BYTES payload, or the MULTI_BYTES items back to back
+	lens    []uint64 // MULTI_BYTES item lengths (size_t on x86-64)
+	nulls   []byte   // MULTI_BYTES: nulls[i] == 1 marks a nil item; empty if none is nil
+	count   int      // MULTI_BYTES item count
+	integer int64    // INTEGER
+}
+
+// reset clears r for a response of type typ, keeping its buffers.
+func (r *response) reset(typ int32) {
+	*r = response{typ: typ, data: r.data[:0], lens: r.lens[:0], nulls: r.nulls[:0]}
+}
+
+// setError makes r an ERROR response. msg carries no "ERR " prefix (SPEC §9.1).
+func (r *response) setError(msg string) {
+	r.reset(respError)
+	r.str = msg
+}
+
+// setReply maps a command reply onto r (SPEC §9.1): OK → SIMPLE_STRING "OK", status →
+// SIMPLE_STRING, bulk/verbatim/double → BYTES, nil and nil array → NIL, integer →
+// INTEGER, array → MULTI_BYTES, map → MULTI_BYTES of alternating keys and values.
+func (r *response) setReply(rep command.Reply) {
+	switch rep.Kind {
+	case command.KindOK:
+		r.reset(respSimple)
+		r.str = "OK"
+	case command.KindSimple:
+		r.reset(respSimple)
+		r.str = rep.Str
+	case command.KindBulk, command.KindVerbatim:
+		r.reset(respBytes)
+		r.data = append(r.data, rep.Str...)
+	case command.KindDouble:
+		r.reset(respBytes)
+		r.data = appendDouble(r.data, rep.Num)
+	case command.KindInt:
+		r.reset(respInt)
+		r.integer = rep.Int
+	case command.KindArray, command.KindMap:
+		r.reset(respMulti)
+		for i := range rep.Elems {
+			r.addItem(&rep.Elems[i])
+		}
+	case command.KindNil, command.KindNilArray:
+		r.reset(respNil)
+	default:
+		r.setError("Internal error: unknown reply kind " + strconv.Itoa(int(rep.Kind)))
+	}
+}
+
+// addItem appends one element of a MULTI_BYTES response: scalars as their bytes or
+// decimal text, nil as a NULL item, nested arrays and maps as JSON text.
+func (r *response) addItem(e *command.Reply) {
+	start := len(r.data)
+	null := false
+	switch e.Kind {
+	case command.KindOK:
+		r.data = append(r.data, "OK"...)
+	case command.KindSimple, command.KindBulk, command.KindVerbatim:
+		r.data = append(r.data, e.Str...)
+	case command.KindInt:
+		r.data = strconv.AppendInt(r.data, e.Int, 10)
+	case command.KindDouble:
+		r.data = appendDouble(r.data, e.Num)
+	case command.KindNil, command.KindNilArray:
+		null = true
+	default:
+		r.data = appendJSON(r.data, e)
+	}
+	if null || len(r.nulls) > 0 {
+		// nulls stays empty until the first nil item, then covers every item.
+		for len(r.nulls) < r.count {
+			r.nulls = append(r.nulls, 0)
+		}
+		var mark byte
+		if null {
+			mark = 1
+		}
+		r.nulls = append(r.nulls, mark)
+	}
+	r.lens = append(r.lens, uint64(len(r.data)-start))
+	r.count++
+}
+
+// appendJSON renders a nested reply as JSON: arrays as arrays, maps as objects when every
+// key is a string (as arrays otherwise), strings as JSON strings (invalid UTF-8 becomes
+// U+FFFD), integers and finite floats as numbers, nil as null.
+func appendJSON(b []byte, e *command.Reply) []byte {
+	switch e.Kind {
+	case command.KindOK:
+		return jsondoc.Quote(b, "OK")
+	case command.KindSimple, command.KindBulk, command.KindVerbatim:
+		return jsondoc.Quote(b, e.Str)
+	case command.KindInt:
+		return strconv.AppendInt(b, e.Int, 10)
+	case command.KindDouble:
+		if math.IsInf(e.Num, 0) || math.IsNaN(e.Num) {
+			return jsondoc.Quote(b, string(appendDouble(nil, e.Num)))
+		}
+		return appendDouble(b, e.Num)
+	case command.KindMap:
+		if stringKeys(e.Elems) {
+			b = append(b, '{')
+			for i := 0; i < len(e.Elems); i += 2 {
+				if i > 0 {
+					b = append(b, ',')
+				}
+				b = jsondoc.Quote(b, e.Elems[i].Str)
+				b = append(b, ':')
+				b = appendJSON(b, &e.Elems[i+1])
+			}
+			return append(b, '}')
+		}
+		fallthrough
+	case command.KindArray:
+		b = append(b, '[')
+		for i := range e.Elems {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendJSON(b, &e.Elems[i])
+		}
+		return append(b, ']')
+	}
+	return append(b, "null"...)
+}
+
+// stringKeys reports whether kv is a list of pairs whose keys are all strings.
+func stringKeys(kv []command.Reply) bool {
+	if len(kv)%2 != 0 {
+		return false
+	}
+	for i := 0; i < len(kv); i += 2 {
+		switch kv[i].Kind {
+		case command.KindSimple, command.KindBulk, command.KindVerbatim:
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// appendDouble formats f as the server does for a RESP2 double (a bulk string): integral
+// values without a fraction, others in the shortest form that round-trips, with an
+// exponent only for very large or small magnitudes.
+func appendDouble(b []byte, f float64) []byte {
+	switch {
+	case math.IsInf(f, 1):
+		return append(b, "inf"...)
+	case math.IsInf(f, -1):
+		return append(b, "-inf"...)
+	case math.IsNaN(f):
+		return append(b, "nan"...)
+	case f == 0 && math.Signbit(f):
+		return append(b, "-0"...)
+	case f == math.Trunc(f) && math.Abs(f) <= 1<<62:
+		return strconv.AppendInt(b, int64(f), 10)
+	}
+	var tmp [32]byte
+	sci := strconv.AppendFloat(tmp[:0], f, 'e', -1, 64)
+	exp := 0 // 'e' format always ends in e+dd or e-ddd
+	if i := bytes.LastIndexByte(sci, 'e'); i >= 0 {
+		for _, c := range sci[i+2:] {
+			exp = exp*10 + int(c-'0')
+		}
+		if sci[i+1] == '-' {
+			exp = -exp
+		}
+	}
+	if exp < -4 || exp >= 17 {
+		return append(b, sci...)
+	}
+	return strconv.AppendFloat(b, f, 'f', -1, 64)
+}
