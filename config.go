@@ -116,6 +116,9 @@ func decodeStrict(raw json.RawMessage, dst any) error {
 	dec.UseNumber()
 	switch d := dst.(type) {
 	case *int, *int64:
+		if t := bytes.TrimSpace(raw); len(t) == 0 || t[0] == '"' {
+			return fmt.Errorf("want an integer")
+		}
 		var n json.Number
 		if err := dec.Decode(&n); err != nil {
 			return fmt.Errorf("want an integer")

@@ -158,3 +158,31 @@ func TestNoPersistenceTouchesNoFiles(t *testing.T) {
 		t.Fatalf("persistence off created %d files", len(ents))
 	}
 }
+
+// TestParseConfigTypes: wrong JSON types are refused with an error naming the key, even
+// when a string holds a number; unknown keys are reported, not refused.
+func TestParseConfigTypes(t *testing.T) {
+	for _, tc := range []struct {
+		json string
+		key  string // "" = valid
+	}{
+		{`{"maxmemory_mb": "10"}`, "maxmemory_mb"},
+		{`{"port": 8360.5}`, "port"},
+		{`{"persistence": "yes"}`, "persistence"},
+		{`{"durability": "sometimes"}`, "durability"},
+		{`{"eviction_policy": "LRU"}`, "eviction_policy"},
+		{`{"host": 1}`, "host"},
+		{`{"maxmemory_mb": 10, "extra": 1}`, ""},
+	} {
+		_, unknown, err := memflux.ParseConfig([]byte(tc.json))
+		if tc.key == "" {
+			if err != nil || len(unknown) != 1 {
+				t.Errorf("%s: err %v unknown %v, want valid with one unknown key", tc.json, err, unknown)
+			}
+			continue
+		}
+		if !errors.Is(err, memflux.ErrConfig) || !strings.Contains(err.Error(), tc.key) {
+			t.Errorf("%s: err %v, want ErrConfig naming %q", tc.json, err, tc.key)
+		}
+	}
+}
