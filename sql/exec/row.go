@@ -106,7 +106,10 @@ func (t *textBuf) finish(b []byte) string {
 		return string(b)
 	}
 	if cap(t.chunk)-len(t.chunk) < len(b) {
-		t.chunk = make([]byte, 0, 64<<10)
+		// Chunks start small (a point query renders one short row) and double up to
+		// 64 KiB, so big results still cost few allocations.
+		n := min(max(2*cap(t.chunk), 512, 2*len(b)), 64<<10)
+		t.chunk = make([]byte, 0, max(n, len(b)))
 	}
 	start := len(t.chunk)
 	t.chunk = append(t.chunk, b...)
