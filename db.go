@@ -60,11 +60,13 @@ func Open(cfg Config) (*DB, error) {
 	db.store = mvcc.NewStore()
 	db.txns = txn.NewManager(db.store, txn.Options{Isolation: iso})
 	db.env = &command.Env{Txns: db.txns, Host: (*host)(db)}
+	db.openIndexes()
 	if cfg.Persistence {
 		if err := db.recover(); err != nil {
 			return nil, err
 		}
 	}
+	db.startIndexes()
 	ctx, cancel := context.WithCancel(context.Background())
 	db.cancel = cancel
 	db.startEviction(ctx)
@@ -81,9 +83,11 @@ func (db *DB) Close() error {
 	if db.closed.Swap(true) {
 		return nil
 	}
+	db.fenceBackground()
 	db.cancel()
 	db.wg.Wait()
 	db.stopEviction()
+	db.closeIndexes()
 	return db.closePersistence()
 }
 

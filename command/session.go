@@ -31,7 +31,8 @@ type Env struct {
 	nextID   atomic.Int64
 	cursors  cursorTable
 	sessions sessionRegistry
-	sql      sqlState // the SQL engine, created on first use (sql.go)
+	sql      sqlState   // the SQL engine, created on first use (sql.go)
+	idx      indexState // the index manager (index.go)
 
 	// Memory is the maxmemory gate write commands pass before they run; nil: no limit.
 	Memory Memory
@@ -44,6 +45,7 @@ type Session struct {
 	env  *Env
 	tx   *txn.Txn // open explicit transaction, nil outside BEGIN … COMMIT
 	auto txn.Txn  // reused for auto-committed commands
+	call Call     // reused by Exec
 
 	// ID is the client id (CLIENT ID).
 	ID int64
@@ -107,36 +109,62 @@ func (s *Session) Exec(args [][]byte) (Reply, error) {
 	if err := s.admit(spec, args); err != nil {
 		return Reply{}, err
 	}
-	c := Call{S: s, Args: args, Name: name, env: s.env}
+	// The session's Call is reused: commands run one at a time per session and a Reply
+	// never points into the Call.
+	c := &s.call
+	*c = Call{S: s, Args: args, Name: name, env: s.env}
 	if spec.Flags&(flagNoTxn|flagSelfTxn) != 0 {
-		return spec.Run(&c)
+		return spec.Run(c)
 	}
 	mode := txn.ModeLatest
 	if spec.Flags&flagSnapshot != 0 {
 		mode = txn.ModeSnapshot
 	}
-	return s.inTxn(mode, func(t *txn.Txn) (Reply, error) {
-		c.Tx = t
-		return spec.Run(&c)
-	})
+	return s.runCall(mode, spec.Flags&flagWrite == 0, spec.Run, c)
 }
 
 // inTxn runs fn in the session's explicit transaction, discarding fn's writes
 // when it fails, or outside one as its own auto-committed transaction in the
 // given mode, retried transparently on conflicts.
 func (s *Session) inTxn(mode txn.Mode, fn func(t *txn.Txn) (Reply, error)) (Reply, error) {
-	if s.tx != nil {
-		mark := s.tx.Mark()
-		r, err := fn(s.tx)
+	c := &Call{S: s, env: s.env}
+	return s.runCall(mode, false, func(c *Call) (Reply, error) { return fn(c.Tx) }, c)
+}
+
+// runCall runs c in the session's explicit transaction (rolling its writes back to
+// where they were if it fails or panics), or as its own auto-committed transaction in
+// the given mode, retried transparently on conflicts. A read-only command's auto-commit
+// transaction skips read tracking: it never writes, so it never validates.
+func (s *Session) runCall(mode txn.Mode, readOnly bool, run func(*Call) (Reply, error), c *Call) (r Reply, err error) {
+	if t := s.tx; t != nil {
+		c.Tx = t
+		mark := t.Mark()
+		defer func() {
+			if p := recover(); p != nil {
+				t.RollbackToMark(mark)
+				panic(p)
+			}
+		}()
+		r, err = run(c)
 		if err != nil {
-			s.tx.RollbackToMark(mark)
+			t.RollbackToMark(mark)
 		}
 		return r, err
 	}
+	t := &s.auto
+	defer func() {
+		if p := recover(); p != nil {
+			t.Rollback() // never leave a panicked command's snapshot registered
+			panic(p)
+		}
+	}()
 	for attempt := 0; ; attempt++ {
-		t := &s.auto
 		s.env.Txns.BeginInto(t, mode)
-		r, err := fn(t)
+		if readOnly {
+			t.SkipReadTracking()
+		}
+		c.Tx = t
+		r, err = run(c)
 		if err != nil {
 			t.Rollback()
 			return Reply{}, err

@@ -3,6 +3,7 @@ package command
 import (
 	"sync"
 
+	"github.com/memflux/memflux/jsondoc"
 	"github.com/memflux/memflux/sql"
 	"github.com/memflux/memflux/sql/ast"
 	"github.com/memflux/memflux/txn"
@@ -22,7 +23,10 @@ type sqlState struct {
 
 // SQL returns the SQL engine of the environment.
 func (env *Env) SQL() *sql.Engine {
-	env.sql.once.Do(func() { env.sql.eng = sql.New(nil) })
+	env.sql.once.Do(func() {
+		env.sql.eng = sql.New(nil)
+		env.sql.eng.SetIndexes(env.Indexes())
+	})
 	return env.sql.eng
 }
 
@@ -56,11 +60,17 @@ func cmdSQL(c *Call) (Reply, error) {
 	if len(c.Args) < 2 {
 		return Reply{}, errSQLEmpty
 	}
-	eng := c.env.SQL()
-	p, err := eng.Prepare(sqlText(c.Args))
+	p, err := c.env.PrepareSQL(sqlText(c.Args))
 	if err != nil {
-		return Reply{}, sqlError(err)
+		return Reply{}, err
 	}
+	return c.runSQL(p, nil)
+}
+
+// runSQL runs a prepared statement for the call: transaction statements
+// act on the session; everything else runs in the call's transaction, the
+// session's explicit one, or an auto-committed one.
+func (c *Call) runSQL(p *sql.Prepared, params []jsondoc.Value) (Reply, error) {
 	if sql.IsTxnControl(p.Stmt) {
 		if c.Tx != nil {
 			return Reply{}, errTxnControl
@@ -70,8 +80,9 @@ func cmdSQL(c *Call) (Reply, error) {
 		}
 		return OK(), nil
 	}
+	eng := c.env.SQL()
 	run := func(t *txn.Txn) (Reply, error) {
-		res, err := eng.ExecPrepared(t, p)
+		res, err := eng.ExecPrepared(t, p, params...)
 		if err != nil {
 			return Reply{}, sqlError(err)
 		}
@@ -80,7 +91,11 @@ func cmdSQL(c *Call) (Reply, error) {
 	if c.Tx != nil {
 		return run(c.Tx)
 	}
-	return c.S.inTxn(txn.ModeSnapshot, run)
+	r, err := c.S.inTxn(txn.ModeSnapshot, run)
+	if err != nil {
+		err = uniqueCommitError(err)
+	}
+	return r, err
 }
 
 // sqlTxnStatement runs BEGIN, COMMIT, ROLLBACK and the savepoint statements

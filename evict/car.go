@@ -20,7 +20,8 @@ const (
 // looking for a victim: a referenced key in T1 moves to T2, a referenced key in T2 goes
 // around again, an unreferenced one is evicted into the matching ghost list. A new key
 // found in a ghost list goes straight to T2 and moves the target size p of T1 towards the
-// list that would have kept it.
+// list that would have kept it. Like every policy it runs under the tracker owner's lock;
+// only its reader hook is safe for concurrent use.
 type car struct {
 	t      *tracker
 	p      int // target size of T1
@@ -88,29 +89,32 @@ func (a *car) victim() int32 {
 		return nilSlot
 	}
 	for step := 0; ; step++ {
-		last := step > 2*n
+		hand, ghost := listT2, listB2
 		if r.count(listT1) >= max(1, a.p) || r.count(listT2) == 0 {
-			x := r.back(listT1)
-			c := a.chain(x)
-			if c.Access.Load() == 0 || last {
-				r.unlink(x)
-				a.remember(listB1, x)
-				return x
-			}
-			c.Access.Store(0)
-			r.moveFront(listT2, x)
-			continue
+			hand, ghost = listT1, listB1
 		}
-		x := r.back(listT2)
-		c := a.chain(x)
-		if c.Access.Load() == 0 || last {
-			r.unlink(x)
-			a.remember(listB2, x)
+		if x := a.advance(hand, ghost, step > 2*n); x != nilSlot {
 			return x
 		}
-		c.Access.Store(0)
-		r.moveFront(listT2, x)
 	}
+}
+
+// advance moves the clock hand of list hand (T1 or T2) by one key: the key under it is
+// evicted into ghost list ghost when unreferenced (or when force is set) and its slot
+// returned; otherwise its reference bit is cleared, it moves to the head of T2 and advance
+// returns nilSlot.
+func (a *car) advance(hand, ghost uint8, force bool) int32 {
+	r := a.t.reg
+	x := r.back(hand)
+	c := a.chain(x)
+	if c.Access.Load() == 0 || force {
+		r.unlink(x)
+		a.remember(ghost, x)
+		return x
+	}
+	c.Access.Store(0)
+	r.moveFront(listT2, x)
+	return nilSlot
 }
 
 // remember records the evicted key of slot i in ghost list id.

@@ -30,7 +30,7 @@
 // # Invariants
 //
 //   - Evictions are deletes committed through the transaction manager: logged to the WAL,
-//     index entries removed by the WriteHook, visible to every later transaction. Open
+//     index entries removed by the Deriver, visible to every later transaction. Open
 //     transactions keep seeing the evicted values, because MVCC keeps every version a
 //     registered snapshot can see; the memory they pin stays in the estimate.
 //   - Keys of the Index and Meta spaces and Data keys under "_internal:" (the SQL catalog)

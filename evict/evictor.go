@@ -30,7 +30,8 @@ const slackShift = 9
 // writers of the victims) before Admit gives up.
 const maxFailures = 8
 
-// Options configure an Evictor. The zero value has no limit.
+// Options configure an Evictor. The zero value has no limit. It is a plain value; New
+// copies it.
 type Options struct {
 	// MaxMemory is the limit in bytes for the store's estimate (Store.Mem); 0 or less
 	// means no limit: Admit always succeeds and nothing is tracked.
@@ -43,7 +44,7 @@ type Options struct {
 	Seed uint64
 }
 
-// Stats are counters of an Evictor.
+// Stats are counters of an Evictor, a plain value copied out by Evictor.Stats.
 type Stats struct {
 	Limit   int64  // bytes; 0: unlimited
 	Policy  Policy // configured policy
@@ -55,7 +56,7 @@ type Stats struct {
 
 // Evictor keeps a transaction manager's store within a memory limit by evicting keys
 // through ordinary transactions: every eviction is a logged delete that maintains indexes
-// (the manager's WriteHook) and that open transactions do not see (their snapshots keep
+// (the manager's Deriver) and that open transactions do not see (their snapshots keep
 // the versions they need). It is a txn.Observer: installed writes keep its registry of
 // evictable keys up to date under the commit lock, and a lock-free read hook on the Store
 // records recency or frequency in Chain.Access. Evictor is safe for concurrent use.
@@ -69,8 +70,8 @@ type Evictor struct {
 	// touched only by Installed and Reset (called under it) and inside WithCommitLock.
 	tr *tracker
 
-	// evictMu serializes evictions (Admit, Trim), so that concurrent writers short of
-	// room do not each evict for the same deficit.
+	// evictMu protects the eviction in progress (makeRoom): it serializes Admit and Trim,
+	// so that concurrent writers short of room do not each evict for the same deficit.
 	evictMu sync.Mutex
 
 	// kick wakes Run when a write left the estimate over the limit.
@@ -112,7 +113,7 @@ func (e *Evictor) Attach() {
 			}
 			return true
 		})
-		e.txns.SetObserver(e)
+		e.txns.AddObserver(e)
 	})
 	if fn := e.tr.pol.reader(); fn != nil {
 		e.store.SetAccess(fn)
@@ -125,7 +126,7 @@ func (e *Evictor) Detach() {
 		return
 	}
 	e.store.SetAccess(nil)
-	e.txns.WithCommitLock(func([]uint64) { e.txns.SetObserver(nil) })
+	e.txns.WithCommitLock(func([]uint64) { e.txns.RemoveObserver(e) })
 }
 
 // evictable reports whether a Data key may be evicted (not SQL catalog metadata).

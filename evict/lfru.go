@@ -27,7 +27,9 @@ const (
 // privileged partition, an LRU approximated by a clock with second chance; keys falling
 // off the privileged partition go back to the head of the unprivileged one. Reads only
 // increment the saturating counter in Chain.Access. A one-time scan fills the
-// unprivileged partition and leaves first, so the privileged keys survive it.
+// unprivileged partition and leaves first, so the privileged keys survive it. Like every
+// policy it runs under the tracker owner's lock; only its reader hook is safe for
+// concurrent use.
 type lfru struct{ t *tracker }
 
 func (l *lfru) chain(i int32) *mvcc.Chain { return l.t.reg.entries[i].chain }

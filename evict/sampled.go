@@ -29,7 +29,8 @@ const (
 // sampled implements LRU, LFU and Random without per-key links: each eviction samples a
 // few random keys, merges them into a small pool of the best candidates seen so far (whose
 // scores are recomputed, since reads keep changing them) and evicts the best. Random
-// evicts one uniformly random key.
+// evicts one uniformly random key. Like every policy it runs under the tracker owner's
+// lock; only its reader hook is safe for concurrent use.
 type sampled struct {
 	t       *tracker
 	samples int

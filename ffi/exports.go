@@ -109,15 +109,10 @@ func memflux_cursor_close(cursor unsafe.Pointer) {
 //export memflux_exec
 func memflux_exec(db, cursor unsafe.Pointer, command *C.char) (resp *C.FFIResponse) {
 	defer recoverTo(func(err error) { resp = errorResponse(err) })
-	if db == nil || cursor == nil {
-		setLastError(nullHandle(db))
-		return nil
+	c, out := lockCursor(db, cursor)
+	if c == nil {
+		return out
 	}
-	c, err := lookupCursor(uintptr(db), uintptr(cursor))
-	if err != nil {
-		return errorResponse(err)
-	}
-	c.mu.Lock()
 	defer c.mu.Unlock()
 	if command == nil {
 		return toC(c.fail(errEmptyCommand))
@@ -128,21 +123,33 @@ func memflux_exec(db, cursor unsafe.Pointer, command *C.char) (resp *C.FFIRespon
 //export memflux_exec_argv
 func memflux_exec_argv(db, cursor unsafe.Pointer, argc C.int, argv **C.char, lens *C.size_t) (resp *C.FFIResponse) {
 	defer recoverTo(func(err error) { resp = errorResponse(err) })
-	if db == nil || cursor == nil {
-		setLastError(nullHandle(db))
-		return nil
+	c, out := lockCursor(db, cursor)
+	if c == nil {
+		return out
 	}
-	c, err := lookupCursor(uintptr(db), uintptr(cursor))
-	if err != nil {
-		return errorResponse(err)
-	}
-	c.mu.Lock()
 	defer c.mu.Unlock()
 	args, ok := c.copyArgs(int(argc), argv, lens)
 	if !ok {
 		return toC(c.fail(errBadArgv))
 	}
 	return toC(c.run(args))
+}
+
+// lockCursor validates the handles of an exec call and returns their cursor with its
+// mutex held; the caller unlocks it. When the handles are bad it returns a nil cursor and
+// the result the export must return: NULL for a NULL handle (with the last error set), an
+// ERROR response for an unknown one.
+func lockCursor(dbp, cp unsafe.Pointer) (*cursor, *C.FFIResponse) {
+	if dbp == nil || cp == nil {
+		setLastError(nullHandle(dbp))
+		return nil, nil
+	}
+	c, err := lookupCursor(uintptr(dbp), uintptr(cp))
+	if err != nil {
+		return nil, errorResponse(err)
+	}
+	c.mu.Lock()
+	return c, nil
 }
 
 //export memflux_response_free
@@ -256,6 +263,7 @@ func setLastErrorText(msg string) {
 // (it would abort the host process). It must be called directly by defer.
 func recoverTo(report func(error)) {
 	if p := recover(); p != nil {
+		//lint:ignore ST1005 the text reaches C callers verbatim, like the other ABI errors
 		report(fmt.Errorf("Internal error: %v", p))
 	}
 }

@@ -1,11 +1,11 @@
 package main
 
 import (
-	"bytes"
 	"math"
 	"strconv"
 
 	"github.com/memflux/memflux/command"
+	"github.com/memflux/memflux/internal/resp"
 	"github.com/memflux/memflux/jsondoc"
 )
 
@@ -60,7 +60,7 @@ func (r *response) setReply(rep command.Reply) {
 		r.data = append(r.data, rep.Str...)
 	case command.KindDouble:
 		r.reset(respBytes)
-		r.data = appendDouble(r.data, rep.Num)
+		r.data = resp.AppendDouble(r.data, rep.Num)
 	case command.KindInt:
 		r.reset(respInt)
 		r.integer = rep.Int
@@ -89,7 +89,7 @@ func (r *response) addItem(e *command.Reply) {
 	case command.KindInt:
 		r.data = strconv.AppendInt(r.data, e.Int, 10)
 	case command.KindDouble:
-		r.data = appendDouble(r.data, e.Num)
+		r.data = resp.AppendDouble(r.data, e.Num)
 	case command.KindNil, command.KindNilArray:
 		null = true
 	default:
@@ -123,9 +123,9 @@ func appendJSON(b []byte, e *command.Reply) []byte {
 		return strconv.AppendInt(b, e.Int, 10)
 	case command.KindDouble:
 		if math.IsInf(e.Num, 0) || math.IsNaN(e.Num) {
-			return jsondoc.Quote(b, string(appendDouble(nil, e.Num)))
+			return jsondoc.Quote(b, string(resp.AppendDouble(nil, e.Num)))
 		}
-		return appendDouble(b, e.Num)
+		return resp.AppendDouble(b, e.Num)
 	case command.KindMap:
 		if stringKeys(e.Elems) {
 			b = append(b, '{')
@@ -166,37 +166,4 @@ func stringKeys(kv []command.Reply) bool {
 		}
 	}
 	return true
-}
-
-// appendDouble formats f as the server does for a RESP2 double (a bulk string): integral
-// values without a fraction, others in the shortest form that round-trips, with an
-// exponent only for very large or small magnitudes.
-func appendDouble(b []byte, f float64) []byte {
-	switch {
-	case math.IsInf(f, 1):
-		return append(b, "inf"...)
-	case math.IsInf(f, -1):
-		return append(b, "-inf"...)
-	case math.IsNaN(f):
-		return append(b, "nan"...)
-	case f == 0 && math.Signbit(f):
-		return append(b, "-0"...)
-	case f == math.Trunc(f) && math.Abs(f) <= 1<<62:
-		return strconv.AppendInt(b, int64(f), 10)
-	}
-	var tmp [32]byte
-	sci := strconv.AppendFloat(tmp[:0], f, 'e', -1, 64)
-	exp := 0 // 'e' format always ends in e+dd or e-ddd
-	if i := bytes.LastIndexByte(sci, 'e'); i >= 0 {
-		for _, c := range sci[i+2:] {
-			exp = exp*10 + int(c-'0')
-		}
-		if sci[i+1] == '-' {
-			exp = -exp
-		}
-	}
-	if exp < -4 || exp >= 17 {
-		return append(b, sci...)
-	}
-	return strconv.AppendFloat(b, f, 'f', -1, 64)
 }

@@ -218,6 +218,33 @@ func scanNumber(s string, i int) (end int, isInt bool, ok bool) {
 	return j, isInt, true
 }
 
+// afterElement reads what follows an array element or object member that ends at s[i]:
+// optional whitespace, then ',' (more is true and next is the offset of the next element)
+// or the closing byte close (more is false and next is the offset after it). Anything
+// else reports ok false.
+func afterElement(s string, i int, close byte) (next int, more, ok bool) {
+	i = skipSpace(s, i)
+	switch {
+	case i >= len(s):
+		return i, false, false
+	case s[i] == ',':
+		return skipSpace(s, i+1), true, true
+	case s[i] == close:
+		return i + 1, false, true
+	}
+	return i, false, false
+}
+
+// splitSign splits an integer literal accepted by scanNumber into its sign and digits.
+func splitSign(lit string) (neg bool, digits string) {
+	if lit[0] == '-' {
+		return true, lit[1:]
+	}
+	return false, lit
+}
+
+// skipDigits returns the offset of the first byte of s at or after i that is not a
+// decimal digit.
 func skipDigits(s string, i int) int {
 	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
 		i++

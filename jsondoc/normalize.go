@@ -109,11 +109,7 @@ func (n *normalizer) number(i int) (int, bool) {
 	}
 	lit := n.s[i:end]
 	if isInt {
-		neg := lit[0] == '-'
-		digits := lit
-		if neg {
-			digits = lit[1:]
-		}
+		neg, digits := splitSign(lit)
 		switch {
 		case neg && digits == "0":
 			n.out = append(n.out, "-0.0"...)
@@ -163,25 +159,19 @@ func (n *normalizer) array(i int) (int, bool) {
 		return i + 1, true
 	}
 	for {
-		var ok bool
+		var more, ok bool
 		if i, ok = n.value(i); !ok {
 			return i, false
 		}
-		i = skipSpace(n.s, i)
-		if i >= len(n.s) {
+		if i, more, ok = afterElement(n.s, i, ']'); !ok {
 			return i, false
 		}
-		switch n.s[i] {
-		case ',':
-			n.out = append(n.out, ',')
-			i = skipSpace(n.s, i+1)
-		case ']':
+		if !more {
 			n.out = append(n.out, ']')
 			n.depth--
-			return i + 1, true
-		default:
-			return i, false
+			return i, true
 		}
+		n.out = append(n.out, ',')
 	}
 }
 
@@ -221,19 +211,14 @@ func (n *normalizer) object(i int) (int, bool) {
 		}
 		m.end = len(n.out)
 		n.members = append(n.members, m)
-		i = skipSpace(n.s, i)
-		if i >= len(n.s) {
+		var more bool
+		if i, more, ok = afterElement(n.s, i, '}'); !ok {
 			return i, false
 		}
-		if n.s[i] == ',' {
-			n.out = append(n.out, ',')
-			i = skipSpace(n.s, i+1)
-			continue
+		if !more {
+			break
 		}
-		if n.s[i] != '}' {
-			return i, false
-		}
-		break
+		n.out = append(n.out, ',')
 	}
 	if !sorted {
 		n.reorder(base)
@@ -241,7 +226,7 @@ func (n *normalizer) object(i int) (int, bool) {
 	n.members = n.members[:base]
 	n.out = append(n.out, '}')
 	n.depth--
-	return i + 1, true
+	return i, true
 }
 
 // compareKeys orders two members already written to n.out by their decoded keys.

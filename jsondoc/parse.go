@@ -136,11 +136,7 @@ func (p *parser) number(i int) (Value, int, bool) {
 	}
 	lit := p.s[i:end]
 	if isInt {
-		neg := lit[0] == '-'
-		digits := lit
-		if neg {
-			digits = lit[1:]
-		}
+		neg, digits := splitSign(lit)
 		switch r := classifyInt(neg, digits); {
 		case neg && digits == "0":
 			return Float(math.Copysign(0, -1)), end, true
@@ -175,25 +171,18 @@ func (p *parser) array(i int) (Value, int, bool) {
 			return Value{}, j, false
 		}
 		p.elems = append(p.elems, v)
-		i = skipSpace(p.s, j)
-		if i >= len(p.s) {
+		var more bool
+		if i, more, ok = afterElement(p.s, j, ']'); !ok {
 			return Value{}, i, false
 		}
-		if p.s[i] == ',' {
-			i = skipSpace(p.s, i+1)
-			continue
+		if !more {
+			break
 		}
-		if p.s[i] != ']' {
-			return Value{}, i, false
-		}
-		break
 	}
-	elems := make([]Value, len(p.elems)-base)
-	copy(elems, p.elems[base:])
-	clear(p.elems[base:])
-	p.elems = p.elems[:base]
+	var elems []Value
+	elems, p.elems = popFrame(p.elems, base)
 	p.depth--
-	return Array(elems), i + 1, true
+	return Array(elems), i, true
 }
 
 func (p *parser) object(i int) (Value, int, bool) {
@@ -223,23 +212,26 @@ func (p *parser) object(i int) (Value, int, bool) {
 			return Value{}, j, false
 		}
 		p.mems = append(p.mems, Member{Name: name, Value: v})
-		i = skipSpace(p.s, j)
-		if i >= len(p.s) {
+		var more bool
+		if i, more, ok = afterElement(p.s, j, '}'); !ok {
 			return Value{}, i, false
 		}
-		if p.s[i] == ',' {
-			i = skipSpace(p.s, i+1)
-			continue
+		if !more {
+			break
 		}
-		if p.s[i] != '}' {
-			return Value{}, i, false
-		}
-		break
 	}
-	mems := make([]Member, len(p.mems)-base)
-	copy(mems, p.mems[base:])
-	clear(p.mems[base:])
-	p.mems = p.mems[:base]
+	var mems []Member
+	mems, p.mems = popFrame(p.mems, base)
 	p.depth--
-	return objectValue(mems), i + 1, true
+	return objectValue(mems), i, true
+}
+
+// popFrame returns a copy of stack[base:], the items of the container just closed, and
+// the stack truncated to base with the popped slots cleared (so the pooled parser does
+// not keep them reachable).
+func popFrame[E any](stack []E, base int) (items, rest []E) {
+	items = make([]E, len(stack)-base)
+	copy(items, stack[base:])
+	clear(stack[base:])
+	return items, stack[:base]
 }

@@ -186,8 +186,5 @@ func Delete(doc string, path []string) (string, bool) {
 	case doc[a-1] == ',': // the last of several: take the comma before it
 		a--
 	}
-	buf := make([]byte, 0, len(doc)-(b-a))
-	buf = append(buf, doc[:a]...)
-	buf = append(buf, doc[b:]...)
-	return bytesString(buf), true
+	return splice(doc, a, b, ""), true
 }

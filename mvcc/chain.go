@@ -7,7 +7,8 @@ import (
 )
 
 // Version is one committed value of a key. Versions are immutable after publication except
-// for next, which pruning may redirect to an older version (skipping unneeded ones).
+// for next, which pruning may redirect to an older version (skipping unneeded ones) and
+// which is atomic, so a Version is safe for concurrent use.
 type Version struct {
 	ts   uint64      // commit timestamp of the writer
 	val  value.Value // the zero Value marks a tombstone (deletion)
@@ -23,8 +24,8 @@ func (v *Version) Value() value.Value { return v.val }
 // Next returns the next older version still linked, or nil.
 func (v *Version) Next() *Version { return v.next.Load() }
 
-// Chain is the version chain of one key, newest first. Readers load head without locking;
-// writers replace it under the commit lock.
+// Chain is the version chain of one key, newest first. It is safe for concurrent use:
+// readers load head without locking; writers replace it under the commit lock.
 type Chain struct {
 	head atomic.Pointer[Version]
 	// Access holds eviction metadata (recency clock or frequency counter) owned by package

@@ -15,8 +15,8 @@
 //
 // # Invariants
 //
-//   - Single writer: every mutation of trees and chains (Install, Vacuum, Reset) runs under
-//     the caller's commit lock (txn.Manager.commitMu). Readers take no lock at all.
+//   - Single writer: every mutation of trees and chains (Install, VacuumBatch, Reset) runs
+//     under the caller's commit lock (txn.Manager.commitMu). Readers take no lock at all.
 //   - Versions are immutable once published except for their next pointer, which only
 //     ever skips versions (never reorders or inserts behind the head).
 //   - At most one version of a chain is newer than the clock: the one being installed by the
@@ -31,11 +31,20 @@
 // Install prunes on the write path: after publishing the new head it unlinks the unneeded
 // versions directly below the previous head (at most a few per write), so a hot key keeps
 // a chain of two or three versions however often it is overwritten, and a long-running
-// reader pins only the one version it can see. Vacuum does the same for every chain and also
+// reader pins only the one version it can see. VacuumBatch does the same for every chain
+// of a batch of keys and also
 // removes keys whose only remaining version is a tombstone nobody can see past and no
 // registered snapshot predates (an older transaction validates against the tombstone's
 // timestamp at commit).
 //
 // The number of versions and keys removed (by pruning and vacuum alike) accumulates in the
 // Store until TakeRemoved reads and resets it: that is what the VACUUM command reports.
+//
+// # Accounting and access tracking
+//
+// The Store keeps the live-key count (DBSIZE) and an estimate of the heap bytes of keys,
+// versions and values (MEMUSAGE) incrementally; AddMem lets package evict add the cost of
+// its own per-key state. SetAccess installs a lock-free hook that point reads of Data keys
+// call with the key's chain (package evict's recency and frequency tracking in
+// Chain.Access).
 package mvcc

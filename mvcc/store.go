@@ -7,7 +7,8 @@ import (
 	"github.com/memflux/memflux/value"
 )
 
-// Space selects one of the Store's trees. Keys of different spaces never collide.
+// Space selects one of the Store's trees. Keys of different spaces never collide. It is a
+// plain value.
 type Space uint8
 
 const (

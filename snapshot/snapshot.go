@@ -18,13 +18,6 @@ import (
 	"github.com/memflux/memflux/value"
 )
 
-// Errors.
-var (
-	// ErrCorrupt marks a snapshot file that fails verification; the error names the file
-	// and the byte offset.
-	ErrCorrupt = errors.New("snapshot: corrupt")
-)
-
 const (
 	magic        = "MFSNAP01"
 	trailerMagic = "MFSNAPEND"
@@ -35,7 +28,7 @@ const (
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
-// Stats describe a written or loaded snapshot.
+// Stats describe a written or loaded snapshot. It is a plain value.
 type Stats struct {
 	TS    uint64 // the snapshot timestamp
 	Keys  int64  // number of key/value pairs
@@ -58,27 +51,7 @@ func Write(tx *txn.Txn, path, tmpPath string) (Stats, error) {
 			os.Remove(tmpPath)
 		}
 	}()
-	w := bufio.NewWriterSize(&writebackFile{f: f}, 1<<20)
-	if _, err := w.Write(header(st.TS, 0)); err != nil {
-		return st, fmt.Errorf("snapshot: write %s: %w", tmpPath, err)
-	}
-	n, err := writeBlocks(w, tx)
-	if err != nil {
-		return st, fmt.Errorf("snapshot: write %s: %w", tmpPath, err)
-	}
-	st.Keys = n
-	var tr [8]byte
-	binary.LittleEndian.PutUint32(tr[4:], crc32.Checksum(countBytes(n), castagnoli))
-	if _, err := w.Write(tr[:]); err != nil {
-		return st, fmt.Errorf("snapshot: write %s: %w", tmpPath, err)
-	}
-	if _, err := w.WriteString(trailerMagic); err != nil {
-		return st, fmt.Errorf("snapshot: write %s: %w", tmpPath, err)
-	}
-	if err := w.Flush(); err != nil {
-		return st, fmt.Errorf("snapshot: write %s: %w", tmpPath, err)
-	}
-	if _, err := f.WriteAt(header(st.TS, n), 0); err != nil {
+	if st.Keys, err = writeFile(f, tx); err != nil {
 		return st, fmt.Errorf("snapshot: write %s: %w", tmpPath, err)
 	}
 	if err := f.Sync(); err != nil {
@@ -97,16 +70,41 @@ func Write(tx *txn.Txn, path, tmpPath string) (Stats, error) {
 	return st, syncDir(filepath.Dir(path))
 }
 
+// writeFile writes the snapshot of what tx sees to f: the header with a zero key count,
+// the blocks, the trailer, and then the header again with the count. It returns the count.
+func writeFile(f *os.File, tx *txn.Txn) (int64, error) {
+	ts := tx.Start()
+	w := bufio.NewWriterSize(&writebackFile{f: f}, 1<<20)
+	// A bufio.Writer keeps its first error and returns it from every later call, so only
+	// the last write before Flush needs checking.
+	w.Write(header(ts, 0))
+	n, err := writeBlocks(w, tx)
+	if err != nil {
+		return 0, err
+	}
+	var tr [8]byte
+	binary.LittleEndian.PutUint32(tr[4:], crc32.Checksum(countBytes(n), castagnoli))
+	w.Write(tr[:])
+	w.WriteString(trailerMagic)
+	if err := w.Flush(); err != nil {
+		return 0, err
+	}
+	_, err = f.WriteAt(header(ts, n), 0)
+	return n, err
+}
+
 // writebackEvery is how often Write starts the writeback of what it wrote so far.
 const writebackEvery = 4 << 20
 
 // writebackFile is the snapshot file as written sequentially by Write: every
-// writebackEvery bytes it starts their writeback (see startWriteback).
+// writebackEvery bytes it starts their writeback (see startWriteback). It is not safe for
+// concurrent use.
 type writebackFile struct {
 	f       *os.File
 	n, last int64 // bytes written; n at the last writeback
 }
 
+// Write writes p to the file and starts a writeback every writebackEvery bytes.
 func (w *writebackFile) Write(p []byte) (int, error) {
 	n, err := w.f.Write(p)
 	w.n += int64(n)
@@ -117,12 +115,15 @@ func (w *writebackFile) Write(p []byte) (int, error) {
 	return n, err
 }
 
+// countBytes returns the little-endian encoding of the key count n, the bytes the trailer
+// checksums.
 func countBytes(n int64) []byte {
 	var b [8]byte
 	binary.LittleEndian.PutUint64(b[:], uint64(n))
 	return b[:]
 }
 
+// header returns the file header for timestamp ts and key count count.
 func header(ts uint64, count int64) []byte {
 	h := make([]byte, headerLen)
 	copy(h, magic)
@@ -172,6 +173,7 @@ func writeBlocks(w io.Writer, tx *txn.Txn) (int64, error) {
 	return n, werr
 }
 
+// syncDir fsyncs dir, making a rename in it durable.
 func syncDir(dir string) error {
 	d, err := os.Open(dir)
 	if err != nil {
@@ -204,50 +206,75 @@ func Load(m *txn.Manager, path string, log *slog.Logger) (st Stats, ok bool, err
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	start := time.Now()
-	lastLog := start
-	var loaded int64
-	m.WithCommitLock(func([]uint64) {
-		store := m.Store()
-		var order entryOrder
-		for _, b := range blocks {
-			err = forEntry(data[b.off:b.end], &order, func(sp mvcc.Space, k []byte, v value.Value) {
-				store.Install(sp, k, v, ts, nil)
-				loaded++
-			})
-			if err == nil && b.last && loaded != count {
-				err = fmt.Errorf("%d entries, header says %d", loaded, count)
-			}
-			if err != nil {
-				// The blocks' checksums matched, so the writer itself produced this: keep
-				// the promise that nothing is installed from a snapshot that fails.
-				store.Reset()
-				err = fmt.Errorf("%w: %s: block at offset %d: %w", ErrCorrupt, path, b.off-8, err)
-				return
-			}
-			if now := time.Now(); now.Sub(lastLog) > time.Second {
-				lastLog = now
-				log.Info("loading snapshot", "file", path,
-					"percent", fmt.Sprintf("%.1f", 100*float64(b.end)/float64(len(data))),
-					"keys", loaded, "keys_per_sec", int64(float64(loaded)/now.Sub(start).Seconds()))
-			}
-		}
-		if len(blocks) == 0 && count != 0 {
-			err = fmt.Errorf("%w: %s: offset %d: no entries, header says %d", ErrCorrupt, path, headerLen, count)
-			return
-		}
-		if ts > store.Clock() {
-			store.SetClock(ts)
-		}
-	})
+	l := loader{path: path, data: data, blocks: blocks, ts: ts, count: count, log: log}
+	l.start = time.Now()
+	l.lastLog = l.start
+	m.WithCommitLock(func([]uint64) { err = l.install(m.Store()) })
 	if err != nil {
 		return st, false, err
 	}
-	log.Info("snapshot loaded", "file", path, "keys", loaded, "ts", ts, "elapsed", time.Since(start))
+	log.Info("snapshot loaded", "file", path, "keys", l.loaded, "ts", ts, "elapsed", time.Since(l.start))
 	return st, true, nil
 }
 
-// block is the span of one block's payload in the file; last marks the final block.
+// loader installs the verified blocks of one snapshot file. It is used by one Load call
+// and is not safe for concurrent use.
+type loader struct {
+	path   string
+	data   []byte  // the whole file
+	blocks []block // verified block spans
+	ts     uint64  // snapshot timestamp
+	count  int64   // key count from the header
+	log    *slog.Logger
+
+	start, lastLog time.Time
+	loaded         int64 // entries installed so far
+}
+
+// install installs every entry at the snapshot timestamp and advances the clock to it. If
+// an entry is bad it empties the store again and returns an error wrapping ErrCorrupt.
+// REQUIRES: the commit lock (Manager.WithCommitLock).
+func (l *loader) install(store *mvcc.Store) error {
+	var order entryOrder
+	for _, b := range l.blocks {
+		err := forEntry(l.data[b.off:b.end], &order, func(sp mvcc.Space, k []byte, v value.Value) {
+			store.Install(sp, k, v, l.ts, nil)
+			l.loaded++
+		})
+		if err == nil && b.last && l.loaded != l.count {
+			err = fmt.Errorf("%d entries, header says %d", l.loaded, l.count)
+		}
+		if err != nil {
+			// The blocks' checksums matched, so the writer itself produced this: keep
+			// the promise that nothing is installed from a snapshot that fails.
+			store.Reset()
+			return fmt.Errorf("%w: %s: block at offset %d: %w", ErrCorrupt, l.path, b.off-8, err)
+		}
+		l.progress(b)
+	}
+	if len(l.blocks) == 0 && l.count != 0 {
+		return fmt.Errorf("%w: %s: offset %d: no entries, header says %d", ErrCorrupt, l.path, headerLen, l.count)
+	}
+	if l.ts > store.Clock() {
+		store.SetClock(l.ts)
+	}
+	return nil
+}
+
+// progress logs the loading progress at most once a second; b is the block just loaded.
+func (l *loader) progress(b block) {
+	now := time.Now()
+	if now.Sub(l.lastLog) <= time.Second {
+		return
+	}
+	l.lastLog = now
+	l.log.Info("loading snapshot", "file", l.path,
+		"percent", fmt.Sprintf("%.1f", 100*float64(b.end)/float64(len(l.data))),
+		"keys", l.loaded, "keys_per_sec", int64(float64(l.loaded)/now.Sub(l.start).Seconds()))
+}
+
+// block is the span of one block's payload in the file; last marks the final block. It is
+// a plain value.
 type block struct {
 	off, end int
 	last     bool
@@ -300,7 +327,7 @@ func verify(path string, data []byte) (ts uint64, count int64, blocks []block, e
 
 // entryOrder tracks the previous entry across blocks: Write emits the spaces in order and
 // each space's keys ascending (a tree scan), so anything else is corruption, including a
-// repeated key.
+// repeated key. It is not safe for concurrent use.
 type entryOrder struct {
 	started bool
 	sp      mvcc.Space

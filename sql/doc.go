@@ -18,7 +18,7 @@
 //	sql/ast, sql/parser  the front end (typed AST, canonical names)
 //	sql/sem              value semantics: logic, comparison, arithmetic, LIKE, casts
 //	sql/funcs            scalar functions and aggregates
-//	sql/catalog          schemas and views stored as catalog keys
+//	sql/catalog          schemas, constraints and views stored as catalog keys
 //	sql/plan             binder and planner; the access-path hook for indexes
 //	sql/exec             operators and compiled expressions
 //
@@ -30,6 +30,44 @@
 // saw; before reuse the engine re-reads those keys through the executing
 // transaction and re-plans when any differs, so cached plans follow
 // transactional DDL, FLUSHDB and KV writes to catalog keys exactly.
+//
+// # DDL
+//
+// CREATE/ALTER/DROP TABLE, CREATE/DROP VIEW and CREATE SCHEMA (ddl*.go)
+// build a new catalog.Schema (a modified clone), validate it and the rows
+// it concerns, and store it through the statement's transaction: DDL is
+// transactional (issue 6 overrides SPEC §5.2), visible only to its
+// transaction until COMMIT and undone by ROLLBACK. ALTER forms that touch
+// rows (RENAME TO, RENAME COLUMN, ALTER COLUMN TYPE) rewrite them in the
+// same statement; forms that add a constraint check the existing rows
+// first. Each UNIQUE constraint is backed by a unique index of package
+// index (unique.go), defined and dropped with the constraint.
+//
+// # DML
+//
+// INSERT, UPDATE, DELETE and TRUNCATE are planned once and cached like
+// queries (insertPlan, updatePlan, deletePlan). A statement runs in a stmt
+// (dml.go), which reads the table's compiled constraints (tableInfo,
+// table.go) and routes every write through put/del so that the lookups it
+// builds (UNIQUE values, foreign-key columns) stay exact. The rows an
+// UPDATE or DELETE changes are collected before anything is written; a
+// multi-row INSERT validates row after row against the table plus the rows
+// it staged, and writes them at the end (stmt.stage). Checks run in SPEC
+// §4.15's order — NOT NULL, CHECK, UNIQUE, FOREIGN KEY, key conflict — and
+// the ON DELETE / ON UPDATE actions of the foreign keys referencing a row
+// run before the row is written (fk.go).
+//
+// # Primary keys
+//
+// A row lives under <table>:<first key column>, so on a table with a
+// declared PRIMARY KEY, `pk = v` and `pk IN (…)` read the keys directly
+// (keypath.go): the planner offers that path next to the index paths.
+//
+// # Parameters
+//
+// $1… and ? placeholders are bound by Exec/ExecPrepared (server-side
+// parameters: values never enter the SQL text); the command SQL.EXEC and
+// the Go API's prepared statements use them.
 //
 // # Errors and atomicity
 //

@@ -9,6 +9,7 @@ import (
 
 	"github.com/dgraph-io/ristretto/v2"
 
+	"github.com/memflux/memflux/index"
 	"github.com/memflux/memflux/jsondoc"
 	"github.com/memflux/memflux/sql/ast"
 	"github.com/memflux/memflux/sql/catalog"
@@ -32,9 +33,11 @@ type Options struct {
 
 // Engine runs SQL statements. It is safe for concurrent use.
 type Engine struct {
-	opts Options
-	cat  catalog.Catalog
-	id   string // plan cache key prefix
+	opts  Options
+	cat   catalog.Catalog
+	infos tableInfos     // compiled tables for DML, by schema
+	id    string         // plan cache key prefix
+	idx   *index.Manager // secondary indexes (index.go); nil: none
 }
 
 var engineIDs atomic.Uint64
@@ -47,6 +50,10 @@ func New(opts *Options) *Engine {
 	}
 	return e
 }
+
+// paths returns the access paths the planner may use: the primary-key
+// lookup (keypath.go) and those of the attached index provider.
+func (e *Engine) paths() plan.PathProvider { return keyPaths{next: e.opts.Paths} }
 
 // SetPaths installs the access-path provider (the index package calls it
 // when it attaches to the database).
@@ -112,6 +119,9 @@ type Prepared struct {
 
 type planEntry struct {
 	plan *plan.Plan
+	// dml is the plan of an INSERT, UPDATE, DELETE or TRUNCATE
+	// (*insertPlan, *updatePlan, *deletePlan).
+	dml  any
 	deps []catalog.Dep
 }
 
@@ -160,6 +170,15 @@ func IsTxnControl(stmt ast.Statement) bool {
 	return false
 }
 
+// ReadOnly reports whether stmt never writes: SELECT and EXPLAIN.
+func ReadOnly(stmt ast.Statement) bool {
+	switch stmt.(type) {
+	case *ast.Select, *ast.Explain:
+		return true
+	}
+	return false
+}
+
 // Exec parses and runs one statement in tx.
 func (e *Engine) Exec(tx *txn.Txn, text string, params ...jsondoc.Value) (Result, error) {
 	p, err := e.Prepare(text)
@@ -196,10 +215,58 @@ func (e *Engine) dispatch(tx *txn.Txn, p *Prepared, params []jsondoc.Value) (Res
 		return e.query(tx, p, s, params)
 	case *ast.Explain:
 		return e.explain(tx, s)
+	case *ast.Insert, *ast.Update, *ast.Delete, *ast.Truncate:
+		return e.execDML(tx, p, params)
 	case *ast.Begin, *ast.Commit, *ast.Rollback, *ast.Savepoint, *ast.RollbackTo, *ast.Release:
 		return Result{}, sem.NewError(sem.ErrUnsupported, "transaction statements are run by the session, not the engine")
+	case *ast.CreateIndex, *ast.DropIndex:
+		return e.execIndexDDL(e.newStmt(tx, params, 0), p.Stmt)
 	}
-	return Result{}, sem.Errorf(sem.ErrUnsupported, "%s statements are not supported yet", statementName(p.Stmt))
+	return e.execDDL(e.newStmt(tx, params, 0), p.Stmt)
+}
+
+// dmlPlanFor returns a valid plan of a DML statement for tx: the cached one
+// when every catalog key it depends on is unchanged for tx, else a new one.
+func (e *Engine) dmlPlanFor(tx *txn.Txn, p *Prepared) (any, error) {
+	if ent := p.plan.Load(); ent != nil && ent.dml != nil && depsHold(tx, ent.deps) {
+		return ent.dml, nil
+	}
+	r := e.cat.NewReader(tx)
+	var pl any
+	var err error
+	switch st := p.Stmt.(type) {
+	case *ast.Insert:
+		pl, err = e.planInsert(r, st)
+	case *ast.Update:
+		pl, err = e.planUpdate(r, st)
+	case *ast.Delete:
+		pl, err = e.planDelete(r, st.Table, st.Using, st.Where, st.Returning)
+	case *ast.Truncate:
+		pl, err = e.planDelete(r, st.Table, nil, nil, nil)
+	}
+	if err != nil {
+		return nil, err
+	}
+	p.plan.Store(&planEntry{dml: pl, deps: r.Deps})
+	return pl, nil
+}
+
+// execDML plans (or reuses the plan of) and runs an INSERT, UPDATE, DELETE
+// or TRUNCATE.
+func (e *Engine) execDML(tx *txn.Txn, p *Prepared, params []jsondoc.Value) (Result, error) {
+	pl, err := e.dmlPlanFor(tx, p)
+	if err != nil {
+		return Result{}, err
+	}
+	switch pl := pl.(type) {
+	case *insertPlan:
+		return e.execInsert(e.newStmt(tx, params, pl.nState), pl)
+	case *updatePlan:
+		return e.execUpdate(e.newStmt(tx, params, pl.nState), pl)
+	case *deletePlan:
+		return e.execDelete(e.newStmt(tx, params, pl.nState), pl)
+	}
+	return Result{}, sem.NewError(sem.ErrInternal, "unknown DML plan")
 }
 
 // statementName names a statement kind for messages.
@@ -249,7 +316,7 @@ func (e *Engine) planFor(tx *txn.Txn, p *Prepared, sel *ast.Select) (*plan.Plan,
 
 func (e *Engine) planSelect(tx *txn.Txn, sel *ast.Select) (*plan.Plan, []catalog.Dep, error) {
 	r := e.cat.NewReader(tx)
-	pl := &plan.Planner{Cat: r, Paths: e.opts.Paths}
+	pl := &plan.Planner{Cat: r, Paths: e.paths()}
 	out, err := pl.PlanQuery(sel)
 	if err != nil {
 		return nil, nil, err
@@ -301,15 +368,23 @@ func (e *Engine) run(tx *txn.Txn, pl *plan.Plan, params []jsondoc.Value) ([]stri
 
 // explain renders the plan of a query as rows {"plan": line}.
 func (e *Engine) explain(tx *txn.Txn, x *ast.Explain) (Result, error) {
-	sel, ok := x.Stmt.(*ast.Select)
-	if !ok {
+	var lines []string
+	switch st := x.Stmt.(type) {
+	case *ast.Select:
+		pl, _, err := e.planSelect(tx, st)
+		if err != nil {
+			return Result{}, err
+		}
+		lines = pl.Explain()
+	case *ast.Insert, *ast.Update, *ast.Delete, *ast.Truncate:
+		node, err := e.explainDML(tx, st)
+		if err != nil {
+			return Result{}, err
+		}
+		lines = exec.Explain(node)
+	default:
 		return Result{}, sem.Errorf(sem.ErrUnsupported, "EXPLAIN of %s statements is not supported yet", statementName(x.Stmt))
 	}
-	pl, _, err := e.planSelect(tx, sel)
-	if err != nil {
-		return Result{}, err
-	}
-	lines := pl.Explain()
 	rows := make([]string, len(lines))
 	for i, l := range lines {
 		b := []byte(`{"plan":`)

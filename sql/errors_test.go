@@ -46,7 +46,7 @@ func TestErrors(t *testing.T) {
 		{"SELECT CAST('hello world' AS VARCHAR(10)) FROM dept", ErrCast, "Value too long for type VARCHAR(10): len=11 > max=10"},
 		{"SELECT ROUND(age, 2) FROM user", ErrPlan, "Function 'ROUND' takes exactly 1 argument, got 2"},
 		{"SELECT name FROM user ORDER BY 5", ErrPlan, "ORDER BY position 5 is not in select list"},
-		{"INSERT INTO t (a) VALUES (1)", ErrUnsupported, "INSERT statements are not supported yet"},
+		{"INSERT INTO t VALUES (1)", ErrPlan, "Cannot INSERT without column list into a table with no schema"},
 		{"WITH RECURSIVE c (n) AS (SELECT 1 FROM dept WHERE id = '1' UNION ALL SELECT n + 1 FROM c) SELECT n FROM c", ErrLimit, "Recursive query 'c' exceeded the limit of 1000 iterations"},
 	}
 	for _, tt := range tests {

@@ -21,8 +21,8 @@ type Deriver interface {
 
 // Derivation is one commit as its Deriver sees it: the commit's writes, read access to the
 // committed state they apply to, and a buffer of derived writes. It is valid only during
-// the Derive call (or the CommitWith function) it is passed to, and not safe for
-// concurrent use.
+// the Derive call (or the CommitWith function) it is passed to — the Manager reuses it —
+// and not safe for concurrent use.
 type Derivation struct {
 	m      *Manager
 	ts     uint64
@@ -32,7 +32,7 @@ type Derivation struct {
 	own    map[wkey]int
 
 	extra []write
-	index map[wkey]int // position of each key in extra
+	index map[wkey]int // position of each key in extra; nil while it is short
 }
 
 // TS returns the timestamp the commit will be installed at.
@@ -59,19 +59,17 @@ func (d *Derivation) Write(i int) (sp mvcc.Space, key string, v value.Value) {
 // the commit lock it is the exact value the commit replaces; the commit's own and derived
 // writes are not included.
 func (d *Derivation) Head(sp mvcc.Space, key []byte) value.Value {
-	c := d.m.store.Chain(sp, key)
-	if c == nil {
-		return value.Value{}
-	}
-	if h := c.Head(); h != nil {
-		return h.Value()
-	}
-	return value.Value{}
+	return headValue(d.m.store.Chain(sp, key))
 }
 
 // HeadString is Head for a string key.
 func (d *Derivation) HeadString(sp mvcc.Space, key string) value.Value {
-	c := d.m.store.Tree(sp).GetString(key)
+	return headValue(d.m.store.Tree(sp).GetString(key))
+}
+
+// headValue returns the value of c's newest version; the zero Value when c is nil or
+// empty.
+func headValue(c *mvcc.Chain) value.Value {
 	if c == nil {
 		return value.Value{}
 	}
@@ -86,49 +84,43 @@ func (d *Derivation) HeadString(sp mvcc.Space, key string) value.Value {
 // replaces the commit's value for it, except in the Index space, where derived writes are
 // expected never to collide with the commit's own.
 func (d *Derivation) Put(sp mvcc.Space, key []byte, v value.Value) {
+	derive(d, sp, key, v)
+}
+
+// PutString is Put for a string key (no copy of the key).
+func (d *Derivation) PutString(sp mvcc.Space, key string, v value.Value) {
+	derive(d, sp, key, v)
+}
+
+// derive implements Put and PutString.
+func derive[K string | []byte](d *Derivation, sp mvcc.Space, key K, v value.Value) {
 	if sp != mvcc.Index {
-		if i := d.ownWrite(sp, key); i >= 0 {
+		if i := ownWrite(d, sp, key); i >= 0 {
 			d.writes[i].val = v
 			return
 		}
 	}
-	if d.index != nil {
-		if i, ok := d.index[wkey{sp, string(key)}]; ok {
-			d.extra[i].val = v
-			return
-		}
+	if i := lookup(d.extra, d.index, sp, key); i >= 0 {
+		d.extra[i].val = v
+		return
 	}
-	k := wkey{sp, string(key)}
-	if d.index == nil {
-		d.index = make(map[wkey]int)
-	}
-	d.index[k] = len(d.extra)
-	d.extra = append(d.extra, write{wkey: k, val: v})
+	d.extra = append(d.extra, write{wkey: wkey{sp, string(key)}, val: v})
+	d.index = indexLast(d.index, d.extra)
 }
 
 // Derived returns the number of derived writes so far.
 func (d *Derivation) Derived() int { return len(d.extra) }
 
-// ownWrite returns the position of key among the commit's own writes, or -1.
-func (d *Derivation) ownWrite(sp mvcc.Space, key []byte) int {
-	if len(d.writes) <= linearMax {
-		for i := range d.writes {
-			if d.writes[i].sp == sp && d.writes[i].key == string(key) {
-				return i
-			}
-		}
-		return -1
-	}
-	if d.own == nil {
+// ownWrite returns the position of key among the commit's own writes, or -1. The map of
+// a long list of writes is built on first use.
+func ownWrite[K string | []byte](d *Derivation, sp mvcc.Space, key K) int {
+	if d.own == nil && len(d.writes) > linearMax {
 		d.own = make(map[wkey]int, len(d.writes))
 		for i := range d.writes {
 			d.own[d.writes[i].wkey] = i
 		}
 	}
-	if i, ok := d.own[wkey{sp, string(key)}]; ok {
-		return i
-	}
-	return -1
+	return lookup(d.writes, d.own, sp, key)
 }
 
 // SetDeriver installs the deriver. It must be called before transactions run (or with the
@@ -137,12 +129,15 @@ func (m *Manager) SetDeriver(d Deriver) { m.opts.Deriver = d }
 
 // deriveLocked runs the Deriver over writes and returns the derived writes. writes may have
 // values replaced by the Deriver. REQUIRES: m.commitMu held.
+// The result is valid until the next call (its buffer is reused).
 func (m *Manager) deriveLocked(ts uint64, writes []write, replay bool) ([]write, error) {
 	if m.opts.Deriver == nil || len(writes) == 0 {
 		return nil, nil
 	}
-	d := Derivation{m: m, ts: ts, replay: replay, writes: writes}
-	if err := m.opts.Deriver.Derive(&d); err != nil {
+	d := &m.deriv
+	clear(d.extra)
+	*d = Derivation{m: m, ts: ts, replay: replay, writes: writes, extra: d.extra[:0]}
+	if err := m.opts.Deriver.Derive(d); err != nil {
 		return nil, err
 	}
 	return d.extra, nil
@@ -156,51 +151,68 @@ func (m *Manager) deriveLocked(ts uint64, writes []write, replay bool) ([]write,
 // no writes nothing is committed; fn's error is returned. fn must be short: every writer
 // waits for it.
 func (m *Manager) CommitWith(fn func(d *Derivation) error) error {
-	m.commitMu.Lock()
-	ts := m.store.Clock() + 1
-	d := Derivation{m: m, ts: ts}
-	if err := fn(&d); err != nil {
-		m.commitMu.Unlock()
-		return err
-	}
-	writes := d.extra
-	if len(writes) == 0 {
-		m.commitMu.Unlock()
-		return nil
-	}
-	extra, err := m.deriveLocked(ts, writes, false)
+	wait, err := m.commitWith(fn)
 	if err != nil {
-		m.commitMu.Unlock()
 		return err
 	}
-	var wait func() error
-	if m.opts.Log != nil {
-		m.recBuf = appendRecord(m.recBuf[:0], writes)
-		if wait, err = m.opts.Log.Append(ts, m.recBuf); err != nil {
-			m.commitMu.Unlock()
-			return err
-		}
-	}
-	m.installAllLocked(ts, writes, extra)
-	m.commitMu.Unlock()
-	m.commits.Add(1)
-	if wait != nil {
-		return wait()
-	}
-	return nil
+	return waitDurable(wait)
 }
 
-// installAllLocked installs a commit's own writes, then its derived writes, at ts and
-// publishes ts. REQUIRES: m.commitMu held.
-func (m *Manager) installAllLocked(ts uint64, writes, extra []write) {
+// commitWith is CommitWith up to the wait for durability.
+func (m *Manager) commitWith(fn func(d *Derivation) error) (wait func() error, err error) {
+	m.commitMu.Lock()
+	defer m.commitMu.Unlock()
+	ts := m.store.Clock() + 1
+	d := Derivation{m: m, ts: ts}
+	if err := fn(&d); err != nil || len(d.extra) == 0 {
+		return nil, err
+	}
+	if m.opts.Log != nil {
+		m.recBuf = appendRecord(m.recBuf[:0], d.extra)
+	}
+	return m.commitLocked(ts, d.extra, m.recBuf)
+}
+
+// commitLocked commits writes, validated by the caller, at timestamp ts: it runs the
+// Deriver, appends rec (the writes' encoded record; unused without a log) to the log,
+// installs the writes and the derived ones and publishes ts. On error nothing is logged or
+// installed. It returns the function the committer calls, after releasing the lock, to
+// wait for durability (nil when there is nothing to wait for).
+// REQUIRES: m.commitMu held; ts == m.store.Clock()+1.
+func (m *Manager) commitLocked(ts uint64, writes []write, rec []byte) (wait func() error, err error) {
+	extra, err := m.deriveLocked(ts, writes, false)
+	if err != nil {
+		return nil, err
+	}
+	if m.opts.Log != nil {
+		if wait, err = m.opts.Log.Append(ts, rec); err != nil {
+			return nil, err
+		}
+	}
 	m.snapScratch = m.snaps.appendLive(m.snapScratch[:0])
+	m.installWritesLocked(ts, writes, extra, m.snapScratch)
+	m.store.SetClock(ts)
+	m.commits.Add(1)
+	return wait, nil
+}
+
+// installWritesLocked installs a commit's own writes, then its derived writes, at ts,
+// pruning what none of snaps (ascending) can see. REQUIRES: m.commitMu held.
+func (m *Manager) installWritesLocked(ts uint64, writes, extra []write, snaps []uint64) {
 	for i := range writes {
 		w := &writes[i]
-		m.installLocked(w.sp, []byte(w.key), w.val, ts, m.snapScratch)
+		m.installLocked(w.sp, []byte(w.key), w.val, ts, snaps)
 	}
 	for i := range extra {
 		w := &extra[i]
-		m.installLocked(w.sp, []byte(w.key), w.val, ts, m.snapScratch)
+		m.installLocked(w.sp, []byte(w.key), w.val, ts, snaps)
 	}
-	m.store.SetClock(ts)
+}
+
+// waitDurable calls wait, the durability wait a commit returned, if there is one.
+func waitDurable(wait func() error) error {
+	if wait == nil {
+		return nil
+	}
+	return wait()
 }

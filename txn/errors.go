@@ -25,20 +25,31 @@ var (
 	ErrDone = errors.New("txn: transaction already finished")
 )
 
-// retryError is the type of the retryable commit errors.
+// Recovery errors.
+var (
+	// ErrCorruptRecord is returned, wrapped with the detail, by DecodeRecord and Apply for
+	// a commit record that cannot be decoded.
+	ErrCorruptRecord = errors.New("txn: corrupt commit record")
+)
+
+// retryError is the type of the retryable commit errors. Its values are immutable and
+// safe to share.
 type retryError struct{ msg string }
 
+// Error returns the message.
 func (e *retryError) Error() string { return e.msg }
 
 // Is makes every retryError match ErrRetryable.
 func (e *retryError) Is(target error) bool { return target == ErrRetryable }
 
 // SavepointError reports savepoint misuse. Its message is the user-facing text of SPEC §5.3.
+// It is a plain value, safe to share once returned.
 type SavepointError struct {
 	Name   string
 	Exists bool // true: duplicate name; false: unknown name
 }
 
+// Error returns the user-facing text.
 func (e *SavepointError) Error() string {
 	if e.Exists {
 		return fmt.Sprintf("Savepoint '%s' already exists", e.Name)

@@ -29,16 +29,17 @@ func (i Isolation) String() string {
 }
 
 // Log is where committed transactions are made durable (package wal, adapted by the DB).
-// Append is called with the commit lock held, in commit-timestamp order. It returns a
-// function the committer calls after releasing the lock to wait until the record is as
-// durable as the configured level promises (nil when there is nothing to wait for).
+// Append is called with the commit lock held, in commit-timestamp order, so calls to it
+// never overlap. It returns a function the committer calls after releasing the lock to
+// wait until the record is as durable as the configured level promises (nil when there is
+// nothing to wait for); the waits of concurrent committers run concurrently.
 type Log interface {
 	Append(ts uint64, payload []byte) (wait func() error, err error)
 }
 
 // Observer is told about every installed write, under the commit lock, in commit order
-// (derived writes included, after the commit's own). It must be quick and must not call
-// back into the Manager. Package evict uses it to track keys and memory, package index to
+// (derived writes included, after the commit's own); calls never overlap. It must be quick
+// and must not call back into the Manager. Package evict uses it to track keys and memory, package index to
 // follow index definitions.
 type Observer interface {
 	Installed(sp mvcc.Space, key []byte, c *mvcc.Chain, prev *mvcc.Version, val value.Value)
@@ -46,6 +47,7 @@ type Observer interface {
 }
 
 // Options configure a Manager. The zero value is serializable isolation without a log.
+// NewManager copies it; it is a plain value.
 type Options struct {
 	Isolation Isolation
 	Log       Log      // nil: nothing is logged
@@ -62,11 +64,13 @@ type Manager struct {
 
 	// commitMu is the single-writer lock: it serializes commits, vacuum batches, resets
 	// and recovery, i.e. every mutation of the store's trees and chains. It protects
-	// snapScratch, recBuf and observers.
+	// snapScratch, recBuf, observers and deriv below, and opts.Log and opts.Deriver once
+	// transactions run.
 	commitMu    sync.Mutex
 	snapScratch []uint64
 	recBuf      []byte
 	observers   []Observer
+	deriv       Derivation // reused by deriveLocked
 
 	// commits counts committed writing transactions (statistics).
 	commits atomic.Uint64
@@ -157,12 +161,7 @@ func (m *Manager) Apply(ts uint64, rec []byte) error {
 		if err != nil {
 			return err
 		}
-		for i := range batch {
-			m.installLocked(batch[i].sp, []byte(batch[i].key), batch[i].val, ts, nil)
-		}
-		for i := range extra {
-			m.installLocked(extra[i].sp, []byte(extra[i].key), extra[i].val, ts, nil)
-		}
+		m.installWritesLocked(ts, batch, extra, nil /* snaps: none during recovery */)
 		batch = batch[:0]
 		return nil
 	}

@@ -2,7 +2,6 @@ package txn
 
 import (
 	"encoding/binary"
-	"errors"
 	"fmt"
 
 	"github.com/memflux/memflux/mvcc"
@@ -19,9 +18,6 @@ const (
 	opDelete byte = 2
 	opReset  byte = 3
 )
-
-// ErrCorruptRecord reports a commit record that cannot be decoded.
-var ErrCorruptRecord = errors.New("txn: corrupt commit record")
 
 // appendRecord encodes writes as a commit record.
 func appendRecord(dst []byte, writes []write) []byte {

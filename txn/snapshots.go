@@ -92,18 +92,6 @@ func (r *registry) appendLive(dst []uint64) []uint64 {
 	return dst
 }
 
-// oldest returns the oldest live snapshot timestamp, or ok=false if there is none.
-func (r *registry) oldest() (ts uint64, ok bool) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	for _, sn := range r.list {
-		if sn.refs > 0 {
-			return sn.ts, true
-		}
-	}
-	return 0, false
-}
-
 // count returns the number of live snapshots.
 func (r *registry) count() int {
 	r.mu.Lock()

@@ -92,6 +92,10 @@ func (m *Manager) BeginInto(t *Txn, mode Mode) {
 	}
 }
 
+// SkipReadTracking stops recording reads for commit-time validation. Only for a
+// transaction that will not write (a read-only command): its commit validates nothing.
+func (t *Txn) SkipReadTracking() { t.track = false }
+
 // Start returns the snapshot timestamp.
 func (t *Txn) Start() uint64 { return t.start }
 
@@ -262,38 +266,25 @@ func (t *Txn) Commit() error {
 		t.finish()
 		return nil
 	}
-	m := t.m
-	log := m.opts.Log
-	if log != nil {
-		t.rec = appendRecord(t.rec[:0], t.ws.entries)
+	if t.m.opts.Log != nil {
+		t.rec = appendRecord(t.rec[:0], t.ws.entries) // encoded outside the commit lock
 	}
-	m.commitMu.Lock()
-	if err := t.validateLocked(); err != nil {
-		m.commitMu.Unlock()
-		t.finish()
-		return err
-	}
-	ts := m.store.Clock() + 1
-	extra, err := m.deriveLocked(ts, t.ws.entries, false)
-	if err != nil {
-		m.commitMu.Unlock()
-		t.finish()
-		return err
-	}
-	var wait func() error
-	if log != nil {
-		if wait, err = log.Append(ts, t.rec); err != nil {
-			m.commitMu.Unlock()
-			t.finish()
-			return err
-		}
-	}
-	m.installAllLocked(ts, t.ws.entries, extra)
-	m.commitMu.Unlock()
-	m.commits.Add(1)
+	wait, err := t.commit()
 	t.finish()
-	if wait != nil {
-		return wait()
+	if err != nil {
+		return err
 	}
-	return nil
+	return waitDurable(wait)
+}
+
+// commit validates and commits the write set under the commit lock. It returns the wait
+// for durability, which the caller calls after the lock is released (group commit).
+func (t *Txn) commit() (wait func() error, err error) {
+	m := t.m
+	m.commitMu.Lock()
+	defer m.commitMu.Unlock()
+	if err := t.validateLocked(); err != nil {
+		return nil, err
+	}
+	return m.commitLocked(m.store.Clock()+1, t.ws.entries, t.rec)
 }

@@ -26,7 +26,7 @@ func (t *Txn) validateLocked() error {
 	if t.snap == nil {
 		for i := range t.reads {
 			r := &t.reads[i]
-			if t.ws.find(r.wkey) < 0 {
+			if t.ws.find(r.sp, r.key) < 0 {
 				continue
 			}
 			if liveHeadTS(st, r.sp, r.key) != r.ts {

@@ -25,65 +25,74 @@ type undo struct {
 }
 
 // writeSet is a transaction's private buffer of writes with an undo log. Small sets are
-// searched linearly; an index map is built once they grow.
+// searched linearly; an index map is built once they grow. It is owned by one Txn and not
+// safe for concurrent use.
 type writeSet struct {
 	entries []write
 	index   map[wkey]int // nil while len(entries) <= linearMax
 	undo    []undo
 }
 
+// linearMax is the longest list of writes or reads searched linearly; longer ones get a
+// map from key to position.
 const linearMax = 8
 
-func (ws *writeSet) find(k wkey) int {
-	if ws.index != nil {
-		if i, ok := ws.index[k]; ok {
+// lookup returns the position of key in writes, or -1. index maps every key of writes to
+// its position, or is nil while writes is short enough to search linearly. key may be a
+// []byte: the compiler elides its conversion in comparisons and map lookups.
+func lookup[K string | []byte](writes []write, index map[wkey]int, sp mvcc.Space, key K) int {
+	if index != nil {
+		if i, ok := index[wkey{sp, string(key)}]; ok {
 			return i
 		}
 		return -1
 	}
-	for i := range ws.entries {
-		if ws.entries[i].sp == k.sp && ws.entries[i].key == k.key {
+	for i := range writes {
+		if writes[i].sp == sp && writes[i].key == string(key) {
 			return i
 		}
 	}
 	return -1
 }
 
-// findBytes is find without converting key to a string (the compiler elides the
-// conversion in comparisons and map lookups).
+// indexLast keeps the index of lookup up to date after a write was appended to writes: it
+// adds the new last write to index, or builds the map once writes outgrows linearMax. It
+// returns the index (still nil while writes is short).
+func indexLast(index map[wkey]int, writes []write) map[wkey]int {
+	if index != nil {
+		index[writes[len(writes)-1].wkey] = len(writes) - 1
+		return index
+	}
+	if len(writes) <= linearMax {
+		return nil
+	}
+	index = make(map[wkey]int, 2*len(writes))
+	for i := range writes {
+		index[writes[i].wkey] = i
+	}
+	return index
+}
+
+// find returns the position of the write to key, or -1.
+func (ws *writeSet) find(sp mvcc.Space, key string) int {
+	return lookup(ws.entries, ws.index, sp, key)
+}
+
+// findBytes is find for a []byte key, without converting it to a string.
 func (ws *writeSet) findBytes(sp mvcc.Space, key []byte) int {
-	if ws.index != nil {
-		if i, ok := ws.index[wkey{sp, string(key)}]; ok {
-			return i
-		}
-		return -1
-	}
-	for i := range ws.entries {
-		if ws.entries[i].sp == sp && ws.entries[i].key == string(key) {
-			return i
-		}
-	}
-	return -1
+	return lookup(ws.entries, ws.index, sp, key)
 }
 
+// put buffers a write of v to key, recording how to undo it.
 func (ws *writeSet) put(sp mvcc.Space, key []byte, v value.Value) {
 	if i := ws.findBytes(sp, key); i >= 0 {
 		ws.undo = append(ws.undo, undo{idx: i, prev: ws.entries[i]})
 		ws.entries[i].val = v
 		return
 	}
-	k := wkey{sp, string(key)}
-	ws.entries = append(ws.entries, write{wkey: k, val: v})
-	i := len(ws.entries) - 1
-	ws.undo = append(ws.undo, undo{idx: i, created: true})
-	if ws.index != nil {
-		ws.index[k] = i
-	} else if len(ws.entries) > linearMax {
-		ws.index = make(map[wkey]int, 2*len(ws.entries))
-		for j := range ws.entries {
-			ws.index[ws.entries[j].wkey] = j
-		}
-	}
+	ws.entries = append(ws.entries, write{wkey: wkey{sp, string(key)}, val: v})
+	ws.undo = append(ws.undo, undo{idx: len(ws.entries) - 1, created: true})
+	ws.index = indexLast(ws.index, ws.entries)
 }
 
 // rollbackTo undoes every put after the undo log had length mark.
@@ -104,6 +113,7 @@ func (ws *writeSet) rollbackTo(mark int) {
 	}
 }
 
+// reset empties the write set, keeping its buffers.
 func (ws *writeSet) reset() {
 	clear(ws.entries)
 	ws.entries = ws.entries[:0]

@@ -439,7 +439,7 @@ func TestListConcurrentDerive(t *testing.T) {
 				return
 			}
 			if err := checkList(l); err != nil {
-				errs <- fmt.Errorf("worker %d: %v", w, err)
+				errs <- fmt.Errorf("worker %d: %w", w, err)
 			}
 		}()
 	}

@@ -181,7 +181,8 @@ func (l *Log) at(point string) {
 // by Append at any time, and the primary is not mapped until published.
 // Records are ascending, so those with ts <= covered form a prefix of the
 // overflow: the copier skips that prefix record by record, then copies raw
-// bytes. src.end, read under mu, is always a record boundary.
+// bytes. src.end, read under mu, is always a record boundary. A copier
+// belongs to one FinishCompaction call and is not safe for concurrent use.
 type copier struct {
 	src, dst *segment
 	covered  uint64

@@ -6,26 +6,48 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
-	"time"
 )
 
 // committer plays the transaction layer: it appends under a commit lock
-// with increasing timestamps and waits outside it.
+// with increasing timestamps and waits outside it. It is safe for
+// concurrent use.
 type committer struct {
-	l  *Log
-	mu sync.Mutex // the commit lock
-	ts uint64     // last commit timestamp
+	l *Log
+
+	// mu is the commit lock; it protects ts and failed.
+	mu       sync.Mutex
+	ts       uint64     // last commit timestamp
+	failed   bool       // an Append failed: awaitCommits stops waiting
+	progress *sync.Cond // on mu, broadcast after every Append
+}
+
+func newCommitter(l *Log) *committer {
+	c := &committer{l: l}
+	c.progress = sync.NewCond(&c.mu)
+	return c
 }
 
 func (c *committer) commit() error {
 	c.mu.Lock()
 	c.ts++
 	p, err := c.l.Append(c.ts, payloadFor(c.ts))
+	c.failed = c.failed || err != nil
+	c.progress.Broadcast()
 	c.mu.Unlock()
 	if err != nil {
 		return err
 	}
 	return c.l.Wait(p)
+}
+
+// awaitCommits blocks until n more records have been appended, or an
+// Append failed (the committing goroutine reports that).
+func (c *committer) awaitCommits(n uint64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for target := c.ts + n; c.ts < target && !c.failed; {
+		c.progress.Wait()
+	}
 }
 
 // switchOver does what the DB does under its commit lock: switch files and
@@ -52,7 +74,7 @@ func TestCompactionConcurrent(t *testing.T) {
 			opts := testOptions(t.TempDir(), d)
 			l := mustOpen(t, opts)
 			l.finalTail = 512 // force several lock-free copy passes
-			c := &committer{l: l}
+			c := newCommitter(l)
 			stop := make(chan struct{})
 			var wg sync.WaitGroup
 			for range 4 {
@@ -72,14 +94,10 @@ func TestCompactionConcurrent(t *testing.T) {
 			}
 			var covered uint64
 			for round := range 3 {
-				for target := c.last() + 300; c.last() < target; {
-					time.Sleep(time.Millisecond)
-				}
+				c.awaitCommits(300)
 				covered = c.switchOver()
 				// The snapshot runs here; commits go to the overflow.
-				for target := c.last() + 200; c.last() < target; {
-					time.Sleep(time.Millisecond)
-				}
+				c.awaitCommits(200)
 				if err := l.FinishCompaction(covered); err != nil {
 					t.Fatalf("round %d: FinishCompaction: %v", round, err)
 				}
@@ -313,7 +331,7 @@ func TestCompactionStress(t *testing.T) {
 	opts.PrimaryPath = filepath.Join(dir, "stress.wal")
 	opts.OverflowPath = filepath.Join(dir, "stress.wal.overflow")
 	l := mustOpen(t, opts)
-	c := &committer{l: l}
+	c := newCommitter(l)
 	var wg sync.WaitGroup
 	stop := make(chan struct{})
 	for range 8 {
@@ -333,9 +351,9 @@ func TestCompactionStress(t *testing.T) {
 	}
 	var covered uint64
 	for range rounds {
-		time.Sleep(5 * time.Millisecond)
+		c.awaitCommits(100)
 		covered = c.switchOver()
-		time.Sleep(2 * time.Millisecond)
+		c.awaitCommits(40) // they go to the overflow while the "snapshot" runs
 		if err := l.FinishCompaction(covered); err != nil {
 			t.Fatal(err)
 		}

@@ -48,7 +48,8 @@ var (
 )
 
 // CorruptionError describes a record (or file header) that failed
-// validation at a place where dropping it would lose later records.
+// validation at a place where dropping it would lose later records. It is
+// a plain value, safe to share once returned.
 // errors.Is(err, ErrCorrupt) holds for every *CorruptionError.
 type CorruptionError struct {
 	Path   string // the file as configured in Options

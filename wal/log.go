@@ -16,7 +16,7 @@ const (
 )
 
 // Pos identifies an appended record for Wait. The zero Pos is always
-// durable.
+// durable. It is a plain value.
 type Pos struct {
 	seq uint64 // 1-based number of the record among all appends since Open
 }
@@ -31,13 +31,15 @@ type Log struct {
 	opts   Options
 	logger *slog.Logger
 
-	// compactMu serializes FinishCompaction, Replay and Close: while it is
-	// held by FinishCompaction, that call owns the inactive primary file.
+	// compactMu protects the contents of the inactive primary file while
+	// FinishCompaction rewrites it, by serializing FinishCompaction, Replay
+	// and Close.
 	compactMu sync.Mutex
 
-	// syncRoundMu serializes sync rounds, so that a round never reports as
-	// durable data another round is still flushing. Close holds it while
-	// releasing the files.
+	// syncRoundMu protects the sync round in progress (syncRoundLocked): it
+	// serializes rounds, so that a round never reports as durable data
+	// another round is still flushing. Close holds it while releasing the
+	// files.
 	syncRoundMu sync.Mutex
 
 	// mu (the append mutex) protects the fields below and the mutable
@@ -299,8 +301,8 @@ func (l *Log) Replay(fn func(ts uint64, payload []byte) error) error {
 	return nil
 }
 
-// iterator walks the records of one segment. REQUIRES: l.mu held while in
-// use.
+// iterator walks the records of one segment. It is not safe for concurrent
+// use. REQUIRES: l.mu held while in use.
 type iterator struct {
 	s      *segment
 	off    int64

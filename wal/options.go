@@ -8,7 +8,7 @@ import (
 )
 
 // Durability says when an appended record counts as durable, i.e. when Wait
-// returns for it.
+// returns for it. It is a plain value.
 type Durability uint8
 
 const (
@@ -60,7 +60,7 @@ const (
 )
 
 // Options configures Open. The zero value is usable: both files in the
-// working directory, durability None.
+// working directory, durability None. Open copies it.
 type Options struct {
 	// PrimaryPath is the primary log file; "" means DefaultPrimaryPath.
 	PrimaryPath string

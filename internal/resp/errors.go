@@ -43,6 +43,11 @@ var (
 	ErrMissingCRLF = errors.New("resp: bulk payload not terminated by CRLF")
 )
 
+// errInvalidRead is returned by ReadCommand when the underlying io.Reader
+// returns an impossible count (negative, or more than the buffer it was
+// given). It is a bug in that reader, not bad input.
+var errInvalidRead = errors.New("resp: underlying reader returned an invalid count")
+
 // Reply texts. They are what the server sends after "-ERR " and are part of
 // the observable contract (SPEC.md §1.1, issue 3); tests pin them exactly.
 const (

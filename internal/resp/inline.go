@@ -30,68 +30,87 @@ func (r *Reader) splitInline(s, e int) error {
 		if p == e {
 			return nil
 		}
-		out := p // the argument is written to b[out:w]
-		w := p
-		inDouble, inSingle := false, false
-		for done := false; !done; {
+		w, next, err := inlineArg(b, p, e)
+		if err != nil {
+			return err
+		}
+		r.args = append(r.args, b[p:w:w])
+		p = next
+	}
+}
+
+// inlineArg unescapes in place the inline argument that starts at b[p] (not a
+// blank) in the line b[:e]. The argument is left in b[p:w]; next is the
+// offset after it.
+func inlineArg(b []byte, p, e int) (w, next int, err error) {
+	w = p
+	inDouble, inSingle := false, false
+	for done := false; !done; {
+		switch {
+		case inDouble:
 			switch {
-			case inDouble:
-				switch {
-				case p == e:
-					return unbalancedQuotes()
-				case b[p] == '\\' && p+3 < e && b[p+1] == 'x' && isHex(b[p+2]) && isHex(b[p+3]):
-					b[w] = unhex(b[p+2])<<4 | unhex(b[p+3])
-					w++
-					p += 3
-				case b[p] == '\\' && p+1 < e:
-					p++
-					b[w] = unescape(b[p])
-					w++
-				case b[p] == '"':
-					if p+1 < e && !isSpace(b[p+1]) {
-						return unbalancedQuotes()
-					}
-					done = true
-				default:
-					b[w] = b[p]
-					w++
-				}
-			case inSingle:
-				switch {
-				case p == e:
-					return unbalancedQuotes()
-				case b[p] == '\\' && p+1 < e && b[p+1] == '\'':
-					p++
-					b[w] = '\''
-					w++
-				case b[p] == '\'':
-					if p+1 < e && !isSpace(b[p+1]) {
-						return unbalancedQuotes()
-					}
-					done = true
-				default:
-					b[w] = b[p]
-					w++
+			case p == e:
+				return 0, 0, unbalancedQuotes()
+			case b[p] == '\\' && p+3 < e && b[p+1] == 'x' && isHex(b[p+2]) && isHex(b[p+3]):
+				b[w] = unhex(b[p+2])<<4 | unhex(b[p+3])
+				w++
+				p += 3
+			case b[p] == '\\' && p+1 < e:
+				p++
+				b[w] = unescape(b[p])
+				w++
+			case b[p] == '"':
+				if done, err = closeQuote(b, p, e); err != nil {
+					return 0, 0, err
 				}
 			default:
-				switch {
-				case p == e, b[p] == ' ', b[p] == '\n', b[p] == '\r', b[p] == '\t':
-					done = true
-				case b[p] == '"':
-					inDouble = true
-				case b[p] == '\'':
-					inSingle = true
-				default:
-					b[w] = b[p]
-					w++
-				}
+				b[w] = b[p]
+				w++
 			}
-			if p < e {
+		case inSingle:
+			switch {
+			case p == e:
+				return 0, 0, unbalancedQuotes()
+			case b[p] == '\\' && p+1 < e && b[p+1] == '\'':
 				p++
+				b[w] = '\''
+				w++
+			case b[p] == '\'':
+				if done, err = closeQuote(b, p, e); err != nil {
+					return 0, 0, err
+				}
+			default:
+				b[w] = b[p]
+				w++
+			}
+		default:
+			switch {
+			case p == e, b[p] == ' ', b[p] == '\n', b[p] == '\r', b[p] == '\t':
+				done = true
+			case b[p] == '"':
+				inDouble = true
+			case b[p] == '\'':
+				inSingle = true
+			default:
+				b[w] = b[p]
+				w++
 			}
 		}
-		r.args = append(r.args, b[out:w:w])
+		if p < e {
+			p++
+		}
 	}
+	return w, p, nil
+}
+
+// closeQuote checks the closing quote at b[p] of the line b[:e]: it must be
+// followed by a blank or the end of the line, or the request has unbalanced
+// quotes. It returns true (the argument is done) or that error.
+func closeQuote(b []byte, p, e int) (bool, error) {
+	if p+1 < e && !isSpace(b[p+1]) {
+		return false, unbalancedQuotes()
+	}
+	return true, nil
 }
 
 // unbalancedQuotes returns the request error for a bad inline quote. The

@@ -2,7 +2,6 @@ package resp
 
 import (
 	"bytes"
-	"errors"
 	"io"
 	"math"
 )
@@ -379,9 +378,6 @@ func unexpected(err error) error {
 	}
 	return err
 }
-
-// errInvalidRead reports an io.Reader returning an impossible count.
-var errInvalidRead = errors.New("resp: underlying reader returned an invalid count")
 
 // takeReadErr returns and clears the error the underlying reader returned
 // together with the last data.

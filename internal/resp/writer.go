@@ -178,7 +178,7 @@ func (w *Writer) SetHeader(n int) {
 // inf, -inf and nan for the special values).
 func (w *Writer) Double(f float64) {
 	var tmp [40]byte
-	num := appendDouble(tmp[:0], f)
+	num := AppendDouble(tmp[:0], f)
 	if w.proto == 3 {
 		w.buf = append(w.buf, ',')
 	} else {
@@ -245,11 +245,13 @@ func appendLine(b []byte, s string) []byte {
 	return b
 }
 
-// appendDouble formats f as Redis's d2string does: inf, -inf and nan;
-// integral values up to 2^62 in magnitude as integers (-0 included); others
-// like C's %.17g but with the shortest digits that round-trip, that is plain
-// notation for decimal exponents in [-4, 17) and scientific otherwise.
-func appendDouble(b []byte, f float64) []byte {
+// AppendDouble appends f formatted as Redis's d2string does: inf, -inf and
+// nan; integral values up to 2^62 in magnitude as integers (-0 included);
+// others like C's %.17g but with the shortest digits that round-trip, that is
+// plain notation for decimal exponents in [-4, 17) and scientific otherwise.
+// It is the text of a double reply in RESP2 (a bulk string) and RESP3, and of
+// a double in the C library's responses.
+func AppendDouble(b []byte, f float64) []byte {
 	switch {
 	case math.IsInf(f, 1):
 		return append(b, "inf"...)

@@ -61,6 +61,9 @@ type Reader struct {
 	Cat  *Catalog
 	Tx   *txn.Txn
 	Deps []Dep
+	// NoDeps turns the recording off (readers of one execution, whose reads
+	// no cached plan depends on).
+	NoDeps bool
 }
 
 // NewReader returns a reader over tx.
@@ -73,6 +76,9 @@ func (r *Reader) Read(sp mvcc.Space, key string) (raw string, ok bool) {
 	ok = v.Exists()
 	if ok {
 		raw = rawOf(v)
+	}
+	if r.NoDeps {
+		return raw, ok
 	}
 	for i := range r.Deps {
 		if r.Deps[i].Space == sp && r.Deps[i].Key == key {
@@ -89,7 +95,12 @@ func (r *Reader) Table(name string) (*Schema, error) {
 	if !ok {
 		return nil, nil
 	}
-	c := r.Cat
+	return r.Cat.table(name, raw)
+}
+
+// table returns the decoded schema of table name stored as raw, from the
+// cache when raw is what it decoded last.
+func (c *Catalog) table(name, raw string) (*Schema, error) {
 	c.mu.Lock()
 	s := c.tables[name]
 	c.mu.Unlock()
@@ -107,6 +118,15 @@ func (r *Reader) Table(name string) (*Schema, error) {
 	c.tables[name] = s
 	c.mu.Unlock()
 	return s, nil
+}
+
+// decodeTable is table for callers that skip undecodable entries.
+func (c *Catalog) decodeTable(name, raw string) *Schema {
+	s, err := c.table(name, raw)
+	if err != nil {
+		return nil
+	}
+	return s
 }
 
 // View returns the definition of view name, or nil when there is none.

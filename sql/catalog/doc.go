@@ -11,8 +11,21 @@
 // Members in this order (GET returns the stored bytes): table_name; columns,
 // an object sorted by column name of {"type","nullable","default"}; the
 // declaration order column_order; constraints. type is the canonical
-// spelling of SPEC §4.13. default and the constraint entries are kept as raw
-// JSON: their encoding belongs to the DDL code.
+// spelling of SPEC §4.13. A default is {"Literal":<json>} or
+// {"Expr":"<sql>"} (Default); constraints are tagged objects, as the
+// original serialized them (Constraint):
+//
+//	{"PrimaryKey":{"name":null,"columns":["id"]}}
+//	{"Unique":{"name":"uq","columns":["email"]}}
+//	{"Check":{"name":null,"expr":"age > 0"}}
+//	{"ForeignKey":{"name":null,"columns":["pid"],"references_table":"p",
+//	  "references_columns":["id"],"on_delete":"CASCADE","on_update":"NO ACTION"}}
+//
+// # Writing
+//
+// DDL clones a Schema, changes the clone, Seals it (renders Constraints and
+// Raw) and stores it with PutSchema, through the statement's transaction
+// like any write (write.go).
 //
 // # Reading
 //

@@ -16,8 +16,10 @@ type Column struct {
 	Type     ast.Type
 	Nullable bool
 	// Default is the raw JSON of the column's "default" member ("null" when
-	// there is none); its encoding belongs to the DDL code.
+	// there is none), as stored.
 	Default json.RawMessage
+	// Def is Default decoded; nil when the column has no default.
+	Def *Default
 }
 
 // Schema is the definition of a table with a schema. It is immutable.
@@ -28,6 +30,8 @@ type Schema struct {
 	Order []string
 	// Constraints are the raw JSON entries of "constraints".
 	Constraints []json.RawMessage
+	// Cons are Constraints decoded, in the same order.
+	Cons []*Constraint
 	// Raw is the catalog text the schema was decoded from.
 	Raw string
 }
@@ -67,7 +71,17 @@ func DecodeSchema(raw string) (*Schema, error) {
 		if len(col.Default) == 0 {
 			col.Default = json.RawMessage("null")
 		}
+		if col.Def, err = DecodeDefault(col.Default); err != nil {
+			return nil, err
+		}
 		s.Columns[name] = col
+	}
+	for _, raw := range j.Constraints {
+		c, err := DecodeConstraint(raw)
+		if err != nil {
+			return nil, err
+		}
+		s.Cons = append(s.Cons, c)
 	}
 	s.Order = j.ColumnOrder
 	if s.Order == nil {

@@ -62,7 +62,9 @@ func (s *Scan) Run(c *Ctx, outer *Frame, emit Emit) error {
 		slot.Doc = DocOf(v)
 		if s.NeedKey {
 			if cap(keys)-len(keys) < len(key) {
-				keys = make([]byte, 0, max(16<<10, len(key)))
+				// Chunks grow from 256 bytes to 16 KiB, so that a point
+				// lookup does not pay for a large buffer.
+				keys = make([]byte, 0, max(min(2*cap(keys), 16<<10), 256, len(key)))
 			}
 			start := len(keys)
 			keys = append(keys, key...)

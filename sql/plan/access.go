@@ -33,8 +33,11 @@ const (
 // not depend on the table's rows (constants, parameters, outer columns).
 type Pred struct {
 	// Column is the member path of the column (["age"], ["address",
-	// "city"]).
+	// "city"]); nil when the indexed side is an expression (Target).
 	Column []string
+	// Target is the indexed side when it is an expression over the table's
+	// columns alone (LOWER(name) = 'x'), for expression indexes.
+	Target ast.Expr
 	Op     PredOp
 	// Values evaluate the operands at run time (Frame of the scan).
 	Values []exec.Expr
@@ -173,6 +176,31 @@ func columnOf(sc *scope, src *source, e ast.Expr) ([]string, bool) {
 	return nil, false
 }
 
+// exprOver reports whether e is an expression (not a plain column) whose column
+// references are all plain columns of src, without subqueries: a function of src's row
+// an expression index may hold.
+func exprOver(sc *scope, src *source, e ast.Expr) bool {
+	if _, ok := e.(*ast.ColumnRef); ok {
+		return false
+	}
+	cols, ok := 0, true
+	ast.Inspect(e, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.ColumnRef:
+			cols++
+			if _, col := columnOf(sc, src, n); !col {
+				ok = false
+			}
+		case *ast.Subquery, *ast.Exists, *ast.AnyAll, *ast.Placeholder:
+			ok = false
+		case *ast.In:
+			ok = ok && n.Query == nil
+		}
+		return ok
+	})
+	return ok && cols > 0
+}
+
 // simplePreds extracts the index-answerable forms of one conjunct on src.
 func (p *Planner) simplePreds(sc *scope, src *source, e ast.Expr) []Pred {
 	operand := func(x ast.Expr) (exec.Expr, jsondoc.Value, bool, bool) {
@@ -205,6 +233,12 @@ func (p *Planner) simplePreds(sc *scope, src *source, e ast.Expr) []Pred {
 	}
 	flip := map[ast.CompareOp]ast.CompareOp{ast.CmpEq: ast.CmpEq, ast.CmpLt: ast.CmpGt, ast.CmpLe: ast.CmpGe, ast.CmpGt: ast.CmpLt, ast.CmpGe: ast.CmpLe}
 	ops := map[ast.CompareOp]PredOp{ast.CmpEq: PredEq, ast.CmpLt: PredLt, ast.CmpLe: PredLe, ast.CmpGt: PredGt, ast.CmpGe: PredGe}
+	onTarget := func(prs []Pred, t ast.Expr) []Pred {
+		for i := range prs {
+			prs[i].Column, prs[i].Target = nil, t
+		}
+		return prs
+	}
 	switch x := e.(type) {
 	case *ast.Comparison:
 		if x.Op == ast.CmpNe {
@@ -215,6 +249,12 @@ func (p *Planner) simplePreds(sc *scope, src *source, e ast.Expr) []Pred {
 		}
 		if col, ok := columnOf(sc, src, x.R); ok {
 			return mk(col, ops[flip[x.Op]], x.L)
+		}
+		if exprOver(sc, src, x.L) {
+			return onTarget(mk(nil, ops[x.Op], x.R), x.L)
+		}
+		if exprOver(sc, src, x.R) {
+			return onTarget(mk(nil, ops[flip[x.Op]], x.L), x.R)
 		}
 	case *ast.Between:
 		if col, ok := columnOf(sc, src, x.X); ok {

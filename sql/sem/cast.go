@@ -8,6 +8,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/cockroachdb/apd/v3"
 	"github.com/google/uuid"
 
 	"github.com/memflux/memflux/jsondoc"
@@ -188,23 +189,56 @@ func castFloat(v jsondoc.Value, t ast.Type) (float64, error) {
 	return 0, cannotCast(v, t)
 }
 
+// castNumeric casts to NUMERIC, NUMERIC(p) or NUMERIC(p, s) with exact
+// decimal arithmetic (apd): the value's decimal text (the shortest text of a
+// float, the literal text of a numeric string) is rounded half away from zero
+// to s decimals, its integer digits are checked against p - s, and the
+// result is returned as a JSON float (SPEC §4.13).
 func castNumeric(v jsondoc.Value, t ast.Type) (jsondoc.Value, error) {
-	var f float64
+	var text string
 	switch v.Kind() {
 	case jsondoc.KindInt, jsondoc.KindUint, jsondoc.KindFloat:
-		f, _ = v.AsFloat()
+		text = v.String()
 	case jsondoc.KindString:
 		s, _ := v.Str()
-		n, ok := jsondoc.ParseNumber(strings.TrimSpace(s))
-		if !ok {
+		s = strings.TrimSpace(s)
+		if _, ok := jsondoc.ParseNumber(s); !ok {
 			return jsondoc.Null(), Errorf(ErrCast, "Cannot cast %s to %s", describe(v), t)
 		}
-		f, _ = n.AsFloat()
+		text = s
 	default:
 		return jsondoc.Null(), cannotCast(v, t)
 	}
-	if _, s, _, hasScale := t.PrecisionScale(); hasScale {
-		f = RoundHalfAway(f, s)
+	p, s, hasPrecision, hasScale := t.PrecisionScale()
+	if !hasPrecision && !hasScale {
+		f, err := strconv.ParseFloat(text, 64)
+		if err != nil || math.IsInf(f, 0) {
+			return jsondoc.Null(), Errorf(ErrCast, "Value %s out of range for %s", text, t)
+		}
+		return jsondoc.Float(f), nil
+	}
+	d, _, err := apd.NewFromString(text)
+	if err != nil {
+		return jsondoc.Null(), Errorf(ErrCast, "Cannot cast %s to %s", describe(v), t)
+	}
+	if hasScale {
+		ctx := apd.BaseContext.WithPrecision(uint32(min(max(p, 1), 1000)) + 1)
+		ctx.Rounding = apd.RoundHalfUp // on the magnitude: half away from zero
+		if _, err := ctx.Quantize(d, d, -int32(s)); err != nil {
+			return jsondoc.Null(), Errorf(ErrCast, "Value %s out of range for %s", text, t)
+		}
+	}
+	// Integer digits: the digits of the coefficient left of the point.
+	intDigits := int64(d.NumDigits()) + int64(d.Exponent)
+	if d.IsZero() {
+		intDigits = 0
+	}
+	if intDigits > int64(p-s) {
+		return jsondoc.Null(), Errorf(ErrCast, "Value %s out of range for %s", text, t)
+	}
+	f, err := strconv.ParseFloat(d.Text('f'), 64)
+	if err != nil {
+		return jsondoc.Null(), Errorf(ErrCast, "Value %s out of range for %s", text, t)
 	}
 	return jsondoc.Float(f), nil
 }
