@@ -3,7 +3,6 @@ package memflux
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
 	"path/filepath"
@@ -12,7 +11,8 @@ import (
 
 // Config configures a database and, for memflux-server, the listener. Its JSON form is the
 // server's config.json and the FFI's memflux_open argument (SPEC §9.3, §10); the JSON keys
-// and defaults below are that contract. Start from DefaultConfig.
+// and defaults below are that contract. Start from DefaultConfig. It is a plain value;
+// Open copies it.
 type Config struct {
 	Host               string `json:"host"`                  // listen address (server only)
 	Port               int    `json:"port"`                  // listen port (server only)
@@ -58,9 +58,6 @@ func DefaultConfig() Config {
 		KeyFile:            "memflux.key",
 	}
 }
-
-// ErrConfig marks configuration errors; the message names the offending key.
-var ErrConfig = errors.New("memflux: invalid configuration")
 
 // ParseConfig reads a JSON configuration over the defaults: missing keys keep their
 // default, wrong types and values outside their allowed set are errors naming the key.

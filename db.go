@@ -2,7 +2,6 @@ package memflux
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"sync"
 	"sync/atomic"
@@ -13,9 +12,6 @@ import (
 	"github.com/memflux/memflux/mvcc"
 	"github.com/memflux/memflux/txn"
 )
-
-// ErrClosed is returned by operations on a closed DB.
-var ErrClosed = errors.New("memflux: database closed")
 
 // DB is an open database. It is safe for concurrent use; open one Session per connection or
 // cursor, or use Update and View.

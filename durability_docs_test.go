@@ -134,45 +134,54 @@ func TestDurabilityDocsTranscripts(t *testing.T) {
 				}
 				lines = lines[1:]
 			}
-			cfg.Dir = t.TempDir()
-			open := func() (*memflux.DB, *memflux.Session) {
-				db, err := memflux.Open(cfg)
-				if err != nil {
-					t.Fatal(err)
-				}
-				return db, db.NewSession()
-			}
-			db, s := open()
-			defer func() { s.Close(); db.Close() }()
-			for i := 0; i < len(lines); {
-				line := lines[i]
-				i++
-				if line == "(restart)" {
-					s.Close()
-					if err := db.Close(); err != nil {
-						t.Fatal(err)
-					}
-					db, s = open()
-					continue
-				}
-				cmd, ok := strings.CutPrefix(line, "memflux> ")
-				if !ok {
-					t.Fatalf("line %q is neither a command nor (restart)", line)
-				}
-				var want []string
-				for i < len(lines) && !strings.HasPrefix(lines[i], "memflux> ") && lines[i] != "(restart)" {
-					want = append(want, lines[i])
-					i++
-				}
-				args, err := splitArgs(cmd)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if got := cliReply(s.Do(args...)); got != strings.Join(want, "\n") {
-					t.Fatalf("%s\ngot:  %s\nwant: %s", line, got, strings.Join(want, "\n"))
-				}
-			}
+			runTranscript(t, cfg, lines)
 		})
+	}
+}
+
+// runTranscript runs one console transcript of the user documentation on a database
+// opened with cfg in a fresh directory: "memflux> CMD" lines are commands, the lines up to
+// the next prompt their expected redis-cli output, and "(restart)" closes and reopens the
+// database.
+func runTranscript(t *testing.T, cfg memflux.Config, lines []string) {
+	t.Helper()
+	cfg.Dir = t.TempDir()
+	open := func() (*memflux.DB, *memflux.Session) {
+		db, err := memflux.Open(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return db, db.NewSession()
+	}
+	db, s := open()
+	defer func() { s.Close(); db.Close() }()
+	for i := 0; i < len(lines); {
+		line := lines[i]
+		i++
+		if line == "(restart)" {
+			s.Close()
+			if err := db.Close(); err != nil {
+				t.Fatal(err)
+			}
+			db, s = open()
+			continue
+		}
+		cmd, ok := strings.CutPrefix(line, "memflux> ")
+		if !ok {
+			t.Fatalf("line %q is neither a command nor (restart)", line)
+		}
+		var want []string
+		for i < len(lines) && !strings.HasPrefix(lines[i], "memflux> ") && lines[i] != "(restart)" {
+			want = append(want, lines[i])
+			i++
+		}
+		args, err := splitArgs(cmd)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := cliReply(s.Do(args...)); got != strings.Join(want, "\n") {
+			t.Fatalf("%s\ngot:\n%s\nwant:\n%s", line, got, strings.Join(want, "\n"))
+		}
 	}
 }
 

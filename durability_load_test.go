@@ -24,13 +24,16 @@ type loadTxn struct{ key int }
 // Writer w only touches preloaded keys k with k%loadWriters == w, so the final value of
 // every key follows from the writer's own order.
 type loadWriter struct {
-	w     int
-	acked []loadTxn // protected by mu
+	w int
+	// mu protects acked.
 	mu    sync.Mutex
+	acked []loadTxn
 	count atomic.Int64 // len(acked), readable without mu
 }
 
-func (lw *loadWriter) run(t *testing.T, db *memflux.DB, keys int, stop *atomic.Bool) {
+// run commits transactions until stop is set, signalling progress (without blocking)
+// after each acknowledged one.
+func (lw *loadWriter) run(t *testing.T, db *memflux.DB, keys int, stop *atomic.Bool, progress chan<- struct{}) {
 	s := db.NewSession()
 	defer s.Close()
 	for i := 0; !stop.Load(); i++ {
@@ -58,6 +61,10 @@ func (lw *loadWriter) run(t *testing.T, db *memflux.DB, keys int, stop *atomic.B
 		lw.acked = append(lw.acked, loadTxn{key: k})
 		lw.mu.Unlock()
 		lw.count.Add(1)
+		select {
+		case progress <- struct{}{}:
+		default:
+		}
 	}
 }
 
@@ -163,12 +170,15 @@ func TestDurabilitySnapshotUnderLoad(t *testing.T) {
 
 	var stop atomic.Bool
 	var wg sync.WaitGroup
+	progress := make(chan struct{}, 1)
 	writers := make([]*loadWriter, loadWriters)
 	for w := range writers {
 		writers[w] = &loadWriter{w: w}
 		wg.Add(1)
-		go func() { defer wg.Done(); writers[w].run(t, db, keys, &stop) }()
+		go func() { defer wg.Done(); writers[w].run(t, db, keys, &stop, progress) }()
 	}
+	writersDone := make(chan struct{})
+	go func() { wg.Wait(); close(writersDone) }()
 	counts := func() []int {
 		c := make([]int, loadWriters)
 		for w, lw := range writers {
@@ -176,9 +186,18 @@ func TestDurabilitySnapshotUnderLoad(t *testing.T) {
 		}
 		return c
 	}
-	for sum(counts()) < 20 && !t.Failed() {
-		time.Sleep(time.Millisecond)
+	// awaitAcks waits until n transactions are acknowledged in all, or the writers quit
+	// (after a failure).
+	awaitAcks := func(n int) {
+		for sum(counts()) < n {
+			select {
+			case <-progress:
+			case <-writersDone:
+				return
+			}
+		}
 	}
+	awaitAcks(20)
 	s := db.NewSession()
 	before := counts()
 	saveStart := time.Now()
@@ -186,9 +205,7 @@ func TestDurabilitySnapshotUnderLoad(t *testing.T) {
 	saveTime := time.Since(saveStart)
 	during := counts()
 	s.Close()
-	for sum(counts()) < sum(during)+20 && !t.Failed() {
-		time.Sleep(time.Millisecond)
-	}
+	awaitAcks(sum(during) + 20)
 	stop.Store(true)
 	wg.Wait()
 	if t.Failed() {

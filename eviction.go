@@ -32,9 +32,11 @@ func oomError(err error) error {
 	return err
 }
 
-// memoryGate adapts the evictor to command.Memory.
+// memoryGate adapts the evictor to command.Memory. It is safe for concurrent use, like the
+// Evictor.
 type memoryGate struct{ ev *evict.Evictor }
 
+// Admit implements command.Memory.
 func (g memoryGate) Admit(n int64) error { return oomError(g.ev.Admit(n)) }
 
 // startEviction wires maxmemory_mb and eviction_policy (SPEC §8) once recovery is done:
@@ -86,6 +88,7 @@ func (db *DB) stopEviction() {
 	memLimits.close(db)
 }
 
+// kvInfo appends one INFO line, "k:v\r\n".
 func kvInfo(b *strings.Builder, k string, v any) { fmt.Fprintf(b, "%s:%v\r\n", k, v) }
 
 // Soft memory limit: while every open DB of the process has a maxmemory_mb, the Go
@@ -99,6 +102,7 @@ const softLimitHeadroom = 64 << 20
 // memLimits tracks open DBs to keep the process-wide soft limit consistent.
 var memLimits limitRegistry
 
+// limitRegistry is the set of open DBs and their limits. It is safe for concurrent use.
 type limitRegistry struct {
 	// mu protects the fields below.
 	mu        sync.Mutex
@@ -107,6 +111,7 @@ type limitRegistry struct {
 	unlimited map[*DB]bool
 }
 
+// open records db and its limit (0 or less: none) and applies the soft limit.
 func (r *limitRegistry) open(db *DB, limit int64) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -122,6 +127,7 @@ func (r *limitRegistry) open(db *DB, limit int64) {
 	r.applyLocked()
 }
 
+// close forgets db and applies the soft limit of the DBs left.
 func (r *limitRegistry) close(db *DB) {
 	r.mu.Lock()
 	defer r.mu.Unlock()

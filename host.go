@@ -13,6 +13,7 @@ import (
 )
 
 // host is the DB as seen by the command layer (command.Host and command.Authenticator).
+// Like the DB it is safe for concurrent use.
 type host DB
 
 var (
@@ -71,6 +72,7 @@ func (h *host) ConfigGet(pattern string) []string {
 }
 
 // infoSection is an INFO section contributed by a front door (the server adds "clients").
+// It is a plain value; DB.infoMu guards the list of them.
 type infoSection struct {
 	name string
 	fn   func(b *strings.Builder)
@@ -111,7 +113,7 @@ func (h *host) Info(section string) string {
 }
 
 func (db *DB) infoBuiltin(b *strings.Builder, name string) {
-	kv := func(k string, v any) { fmt.Fprintf(b, "%s:%v\r\n", k, v) }
+	kv := func(k string, v any) { kvInfo(b, k, v) }
 	switch name {
 	case "server":
 		kv("redis_version", command.Version)

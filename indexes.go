@@ -28,7 +28,7 @@ func (db *DB) startIndexes() { db.env.Indexes().Start() }
 // closeIndexes stops it; builds in progress resume at the next Open.
 func (db *DB) closeIndexes() { db.env.Indexes().Close() }
 
-// IndexOptions refine CreateIndex.
+// IndexOptions refine CreateIndex. It is a plain value.
 type IndexOptions struct {
 	// Unique refuses two documents with the same non-NULL values.
 	Unique bool
@@ -61,9 +61,6 @@ func (db *DB) DropIndex(name string) (bool, error) {
 	}
 	return db.env.Indexes().DropOnline(name)
 }
-
-// ErrIndexNotFound is returned by Tx.Lookup for an unknown index.
-var ErrIndexNotFound = index.ErrNotFound
 
 // Lookup returns the keys whose documents hold exactly vals (JSON values: nil, bool,
 // numbers, string, or json.RawMessage) in the index name's columns, as the transaction

@@ -28,46 +28,8 @@ func TestIndexDocsTranscripts(t *testing.T) {
 	}
 	for n, block := range blocks {
 		t.Run(fmt.Sprintf("block%d", n), func(t *testing.T) {
-			cfg := memflux.DefaultConfig()
-			cfg.Dir = t.TempDir()
-			open := func() (*memflux.DB, *memflux.Session) {
-				db, err := memflux.Open(cfg)
-				if err != nil {
-					t.Fatal(err)
-				}
-				return db, db.NewSession()
-			}
-			db, s := open()
-			defer func() { s.Close(); db.Close() }()
 			lines := strings.Split(strings.TrimRight(block, "\n"), "\n")
-			for i := 0; i < len(lines); {
-				line := lines[i]
-				i++
-				if line == "(restart)" {
-					s.Close()
-					if err := db.Close(); err != nil {
-						t.Fatal(err)
-					}
-					db, s = open()
-					continue
-				}
-				cmd, ok := strings.CutPrefix(line, "memflux> ")
-				if !ok {
-					t.Fatalf("line %q is neither a command nor (restart)", line)
-				}
-				var want []string
-				for i < len(lines) && !strings.HasPrefix(lines[i], "memflux> ") && lines[i] != "(restart)" {
-					want = append(want, lines[i])
-					i++
-				}
-				args, err := splitArgs(cmd)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if got := cliReply(s.Do(args...)); got != strings.Join(want, "\n") {
-					t.Fatalf("%s\ngot:\n%s\nwant:\n%s", line, got, strings.Join(want, "\n"))
-				}
-			}
+			runTranscript(t, memflux.DefaultConfig(), lines)
 		})
 	}
 }

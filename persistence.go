@@ -13,7 +13,8 @@ import (
 )
 
 // persistence is the DB's durable state: the WAL, the snapshot files and the compaction
-// that turns the former into the latter. It is nil when persistence is off.
+// that turns the former into the latter. It is nil when persistence is off. Its fields are
+// set by recovery and read-only afterwards; the mutexes below order what runs later.
 type persistence struct {
 	log        *wal.Log
 	durability wal.Durability
@@ -21,18 +22,21 @@ type persistence struct {
 	snapPath   string
 	tmpPath    string
 
-	// saveMu serializes snapshots (SAVE, BGSAVE, compaction).
+	// saveMu protects the snapshot files and the WAL's compaction state: it serializes
+	// snapshots (SAVE, BGSAVE, compaction).
 	saveMu sync.Mutex
-	// bgMu orders BGSAVE's WaitGroup.Add before Close's Wait: BGSAVE checks DB.closed and
-	// adds under it, Close passes through it after setting closed.
+	// bgMu protects the DB's WaitGroup against an Add after Close's Wait: BGSAVE checks
+	// DB.closed and adds under it, Close passes through it after setting closed.
 	bgMu sync.Mutex
 	// kick wakes the compaction goroutine; buffered so Append never blocks on it.
 	kick chan struct{}
 }
 
-// walLog adapts the WAL to txn.Log and triggers compaction past the threshold.
+// walLog adapts the WAL to txn.Log and triggers compaction past the threshold. Append is
+// called under the commit lock; the waits it returns run concurrently.
 type walLog struct{ p *persistence }
 
+// Append implements txn.Log.
 func (w walLog) Append(ts uint64, payload []byte) (func() error, error) {
 	pos, err := w.p.log.Append(ts, payload)
 	if err != nil {
@@ -84,12 +88,27 @@ func (db *DB) recover() error {
 	if err != nil {
 		return err
 	}
+	start := time.Now()
+	replayed, err := db.replay(p.log, st.TS)
+	if err != nil {
+		p.log.Close()
+		return err
+	}
+	db.log.Info("recovered", "snapshot_ts", st.TS, "snapshot_keys", st.Keys,
+		"wal_records", replayed, "elapsed", time.Since(start))
+	db.txns.SetLog(walLog{p})
+	db.persist = p
+	return nil
+}
+
+// replay applies the WAL records after the snapshot timestamp snapTS, logging progress
+// at most once a second, and returns how many it applied.
+func (db *DB) replay(log *wal.Log, snapTS uint64) (int, error) {
 	start, replayed := time.Now(), 0
 	lastLog := start
-	restoreGC = relaxGC(replayGCPercent)
-	defer restoreGC()
-	err = p.log.Replay(func(ts uint64, payload []byte) error {
-		if ts <= st.TS {
+	defer relaxGC(replayGCPercent)()
+	err := log.Replay(func(ts uint64, payload []byte) error {
+		if ts <= snapTS {
 			return nil // covered by the snapshot
 		}
 		if err := db.txns.Apply(ts, payload); err != nil {
@@ -105,15 +124,7 @@ func (db *DB) recover() error {
 		}
 		return nil
 	})
-	if err != nil {
-		p.log.Close()
-		return err
-	}
-	db.log.Info("recovered", "snapshot_ts", st.TS, "snapshot_keys", st.Keys,
-		"wal_records", replayed, "elapsed", time.Since(start))
-	db.txns.SetLog(walLog{p})
-	db.persist = p
-	return nil
+	return replayed, err
 }
 
 // GC percents during recovery. Loading a snapshot allocates almost nothing but live data
@@ -130,6 +141,7 @@ const (
 // gcTuning serializes relaxGC across databases opening at once, so the process's own
 // setting is restored when the last recovery ends.
 var gcTuning struct {
+	// Mutex protects active and saved.
 	sync.Mutex
 	active int // recoveries running with a relaxed setting
 	saved  int // the setting before the first of them
@@ -209,7 +221,7 @@ func (db *DB) compact() error {
 // save writes a snapshot (SAVE synchronously, BGSAVE in the background).
 func (db *DB) save(background bool) error {
 	if db.persist == nil {
-		return fmt.Errorf("persistence is disabled")
+		return errNoPersistence
 	}
 	if !background {
 		return db.compact()
@@ -235,7 +247,8 @@ func (db *DB) save(background bool) error {
 func (db *DB) fenceBackground() {
 	if p := db.persist; p != nil {
 		p.bgMu.Lock()
-		p.bgMu.Unlock() //nolint:staticcheck // an empty critical section is the fence
+		//lint:ignore SA2001 the empty critical section is the fence
+		p.bgMu.Unlock()
 	}
 }
 

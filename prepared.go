@@ -111,12 +111,60 @@ func (st *Stmt) Query(args ...any) ([]json.RawMessage, error) {
 	return rows, nil
 }
 
+// ExecResult runs the statement with params, which are bound as they are, and returns
+// the engine's result instead of a reply: a row count (sql.ResultCount), OK (sql.ResultOK,
+// DDL and transaction statements) or rows (sql.ResultRows). The rows of a query with a
+// static select list come in column form (Result.Cols and Result.Vals) without being
+// written as JSON text; other rows are compact JSON objects (Result.Rows), as Query
+// returns them. The database/sql driver runs its statements through it.
+func (st *Stmt) ExecResult(params []jsondoc.Value) (sql.Result, error) {
+	switch {
+	case st.tx != nil:
+		r, err := st.runParams(params)
+		if err != nil {
+			return sql.Result{}, err
+		}
+		return replyResult(r), nil
+	case st.s != nil:
+		if st.db.closed.Load() {
+			return sql.Result{}, ErrClosed
+		}
+		return st.s.s.QueryPrepared(st.p, params)
+	}
+	if st.db.closed.Load() {
+		return sql.Result{}, ErrClosed
+	}
+	s := st.db.env.NewSession()
+	defer s.Close()
+	return s.QueryPrepared(st.p, params)
+}
+
+// replyResult converts the reply of an SQL statement back to its result.
+func replyResult(r Reply) sql.Result {
+	switch r.Kind {
+	case command.KindInt:
+		return sql.Result{Kind: sql.ResultCount, Count: r.Int}
+	case command.KindArray:
+		rows := make([]string, len(r.Elems))
+		for i, e := range r.Elems {
+			rows[i] = e.Str
+		}
+		return sql.Result{Kind: sql.ResultRows, Rows: rows}
+	}
+	return sql.Result{Kind: sql.ResultOK}
+}
+
 // run binds args and executes the statement where it is bound.
 func (st *Stmt) run(args []any) (Reply, error) {
 	params, err := bindParams(args)
 	if err != nil {
 		return Reply{}, err
 	}
+	return st.runParams(params)
+}
+
+// runParams executes the statement with bound parameters where it is bound.
+func (st *Stmt) runParams(params []jsondoc.Value) (Reply, error) {
 	switch {
 	case st.tx != nil:
 		if st.tx.ro && !sql.ReadOnly(st.p.Stmt) {

@@ -4,7 +4,8 @@ import (
 	"github.com/memflux/memflux/command"
 )
 
-// Reply is the typed result of a command; see package command for its kinds.
+// Reply is the typed result of a command; see package command for its kinds. It is a plain
+// value.
 type Reply = command.Reply
 
 // Session runs commands the way a client connection does: it holds at most one open
@@ -32,11 +33,16 @@ func (s *Session) Exec(args ...[]byte) (Reply, error) {
 
 // Do is Exec with string arguments.
 func (s *Session) Do(args ...string) (Reply, error) {
+	return s.Exec(byteArgs(args)...)
+}
+
+// byteArgs converts string arguments to the argument vector commands take.
+func byteArgs(args []string) [][]byte {
 	b := make([][]byte, len(args))
 	for i, a := range args {
 		b[i] = []byte(a)
 	}
-	return s.Exec(b...)
+	return b
 }
 
 // Command returns the underlying command session (front doors use it for protocol state).

@@ -7,10 +7,6 @@ import (
 	"github.com/memflux/memflux/txn"
 )
 
-// ErrConflict is returned by Update when its transaction kept conflicting with concurrent
-// ones; errors.Is(err, ErrConflict) also holds for a failed COMMIT.
-var ErrConflict = command.ErrAborted
-
 // Tx is a transaction of the Go API, valid only inside the function given to Update or
 // View. It is not safe for concurrent use.
 type Tx struct {
@@ -18,9 +14,6 @@ type Tx struct {
 	s  *command.Session
 	ro bool
 }
-
-// errReadOnly is returned by writes inside View.
-var errReadOnly = errors.New("memflux: write in a read-only transaction")
 
 // updateRetries bounds how often Update re-runs its function after a conflict.
 const updateRetries = 16
@@ -73,16 +66,12 @@ func (db *DB) runTx(t *txn.Txn, s *command.Session, ro bool, fn func(*Tx) error)
 
 // Exec runs any non-transaction-control command inside the transaction.
 func (tx *Tx) Exec(args ...string) (Reply, error) {
-	b := make([][]byte, len(args))
-	for i, a := range args {
-		b[i] = []byte(a)
-	}
-	if tx.ro {
+	if tx.ro && len(args) > 0 {
 		if spec := command.Lookup(args[0]); spec != nil && spec.Writes() {
 			return Reply{}, errReadOnly
 		}
 	}
-	return tx.s.ExecIn(tx.t, b)
+	return tx.s.ExecIn(tx.t, byteArgs(args))
 }
 
 // Get returns the value of key: the bytes of a byte string or the compact JSON of a

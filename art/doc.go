@@ -118,7 +118,7 @@
 // The key passed to a scan callback is a reused buffer: it is valid only
 // during the call and must not be modified.
 //
-// The reference implementation (the plar ART behind a sync.RWMutex), the
-// oracle of the randomized tests and the baseline of the benchmarks, is in
-// internal/plartree.
+// The reference implementation (the plar ART behind a sync.RWMutex), which
+// the randomized tests check against the same sorted-map model as Tree and
+// the benchmarks use as their baseline, is in internal/plartree.
 package art

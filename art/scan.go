@@ -63,7 +63,8 @@ func (t *Tree[T]) ScanPrefix(prefix []byte, fn func(key []byte, v *T) bool) {
 }
 
 // scanner walks the tree in key order, rebuilding keys in buf.
-// Throughout, buf[:d] holds the path to the node at depth d being visited.
+// Throughout, buf[:d] holds the path to the node at depth d being visited. A scanner
+// belongs to one Scan call and is not safe for concurrent use.
 type scanner[T any] struct {
 	buf []byte
 	fn  func([]byte, *T) bool

@@ -19,6 +19,18 @@ func (c *Call) del(key []byte) bool { return c.Tx.Delete(mvcc.Data, key) }
 // str returns argument i as a string.
 func (c *Call) str(i int) string { return string(c.Args[i]) }
 
+// lower returns s with the ASCII letters lowercased (other bytes are kept, unlike
+// strings.ToLower, which would rewrite invalid UTF-8).
+func lower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
+}
+
 // parseInt parses a whole argument as a base-10 int64 the way Redis does (no spaces, no
 // plus sign, no leading zeros except "0").
 func parseInt(b []byte) (int64, bool) {

@@ -21,7 +21,8 @@ func init() {
 }
 
 // Authenticator is implemented by hosts that require a password (the server). Hosts
-// without it never require authentication.
+// without it never require authentication. Its methods are called from every session
+// concurrently.
 type Authenticator interface {
 	// AuthRequired reports whether connections start unauthenticated.
 	AuthRequired() bool
@@ -35,8 +36,6 @@ func (env *Env) auth() Authenticator {
 	}
 	return nil
 }
-
-var errNoAuth = newError(ErrAuth, "NOAUTH Authentication required.")
 
 func cmdPing(c *Call) (Reply, error) { return Simple("PONG"), nil }
 
@@ -217,12 +216,13 @@ func lowerAll(ss []string) []string {
 	return ss
 }
 
-// clientInfo is the part of a session other sessions read (CLIENT LIST).
+// clientInfo is the part of a session other sessions read (CLIENT LIST). It is a plain
+// value, guarded by Session.infoMu.
 type clientInfo struct {
 	name, libName, libVer, addr string
 }
 
-// sessionRegistry lists the open sessions for CLIENT LIST.
+// sessionRegistry lists the open sessions for CLIENT LIST. It is safe for concurrent use.
 type sessionRegistry struct {
 	// mu protects m.
 	mu sync.Mutex
@@ -272,7 +272,7 @@ func (s *Session) SetAddr(addr string) { s.setInfo(func(i *clientInfo) { i.addr 
 func (s *Session) clientLine() string {
 	i := s.getInfo()
 	return fmt.Sprintf("id=%d addr=%s name=%s db=0 resp=%d lib-name=%s lib-ver=%s\n",
-		s.ID, i.addr, i.name, s.protoSnapshot(), i.libName, i.libVer)
+		s.ID, i.addr, i.name, s.Proto(), i.libName, i.libVer)
 }
 
 func cmdClient(c *Call) (Reply, error) {
@@ -321,6 +321,3 @@ func cmdClient(c *Call) (Reply, error) {
 	}
 	return Reply{}, errorf(ErrInvalid, "unknown subcommand '%s'. Try CLIENT HELP.", c.str(1))
 }
-
-// protoSnapshot returns the protocol version for CLIENT LIST.
-func (s *Session) protoSnapshot() int { return int(s.proto.Load()) }

@@ -8,7 +8,7 @@ import (
 // cursorTable remembers where SCAN iterations stopped. Redis encodes the position in the
 // cursor itself; our keys are ordered, so a cursor names the next key to visit instead.
 // Cursors are shared by all sessions (pooled clients continue a SCAN on another
-// connection) and bounded: the oldest are forgotten first.
+// connection) and bounded: the oldest are forgotten first. It is safe for concurrent use.
 type cursorTable struct {
 	// mu protects ids and keys.
 	mu   sync.Mutex

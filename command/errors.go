@@ -31,13 +31,15 @@ var (
 	ErrSQL = errors.New("command: sql error")
 )
 
-// Error is a command failure: an exact message and a kind.
+// Error is a command failure: an exact message and a kind. It is a plain value, safe to
+// share once returned.
 type Error struct {
 	Kind error  // one of the Err* kinds above
 	Msg  string // the message shown to clients
 	Err  error  // the underlying cause, if any
 }
 
+// Error returns the message shown to clients.
 func (e *Error) Error() string { return e.Msg }
 
 // Is matches the error's kind.
@@ -46,8 +48,10 @@ func (e *Error) Is(target error) bool { return target == e.Kind }
 // Unwrap returns the underlying cause.
 func (e *Error) Unwrap() error { return e.Err }
 
+// newError returns an error of the given kind and message.
 func newError(kind error, msg string) *Error { return &Error{Kind: kind, Msg: msg} }
 
+// errorf returns an error of the given kind with a formatted message.
 func errorf(kind error, format string, args ...any) *Error {
 	return &Error{Kind: kind, Msg: fmt.Sprintf(format, args...)}
 }
@@ -66,8 +70,18 @@ var (
 	errTxnInFlight = newError(ErrTxnState, "Transaction already in progress")
 	errAborted     = newError(ErrAborted, "ABORT: Serialization failure, please retry transaction")
 
+	// errTxnControl is returned by ExecIn, and by SQL in a managed transaction, for
+	// transaction-control commands and statements.
+	errTxnControl = newError(ErrTxnState, "transaction control commands cannot run inside a managed transaction")
+
 	errNotInteger = newError(ErrInvalid, "value is not an integer or out of range")
 	errSyntax     = newError(ErrInvalid, "syntax error")
+
+	errNoAuth = newError(ErrAuth, "NOAUTH Authentication required.")
+
+	errIdxCreateArity = arity("IDX.CREATE requires an index name, a key prefix, and a JSON path")
+	errIdxDropArity   = arity("IDX.DROP requires an index name")
+	errCreateIndexUse = arity("Usage: CREATEINDEX <key-prefix> ON <json-path>")
 )
 
 // arity returns an arity error with the given exact message.
@@ -76,14 +90,4 @@ func arity(msg string) *Error { return newError(ErrArity, msg) }
 // redisArity is Redis's arity message for commands that follow Redis.
 func redisArity(name string) *Error {
 	return errorf(ErrArity, "wrong number of arguments for '%s' command", lower(name))
-}
-
-func lower(s string) string {
-	b := []byte(s)
-	for i, c := range b {
-		if 'A' <= c && c <= 'Z' {
-			b[i] = c + 'a' - 'A'
-		}
-	}
-	return string(b)
 }

@@ -27,7 +27,8 @@ func init() {
 	)
 }
 
-// indexState holds the index manager of an Env.
+// indexState holds the index manager of an Env, set once (sync.Once) and read-only
+// afterwards, so it is safe for concurrent use.
 type indexState struct {
 	once sync.Once
 	m    *index.Manager
@@ -51,12 +52,6 @@ func (env *Env) Indexes() *index.Manager {
 
 // Indexes returns the index manager of the session's environment.
 func (s *Session) Indexes() *index.Manager { return s.env.Indexes() }
-
-var (
-	errIdxCreateArity = arity("IDX.CREATE requires an index name, a key prefix, and a JSON path")
-	errIdxDropArity   = arity("IDX.DROP requires an index name")
-	errCreateIndexUse = arity("Usage: CREATEINDEX <key-prefix> ON <json-path>")
-)
 
 func cmdIdxCreate(c *Call) (Reply, error) {
 	if len(c.Args) != 4 {

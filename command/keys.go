@@ -126,56 +126,70 @@ func literalPrefix(p []byte) []byte {
 	return p
 }
 
-func cmdScan(c *Call) (Reply, error) {
+// scanArgs are the arguments of SCAN cursor [MATCH p] [COUNT n] [TYPE t].
+type scanArgs struct {
+	from  []byte // the key to resume at; nil for cursor 0
+	match []byte // nil: every key
+	count int    // keys to visit
+	typ   string // lowercase TYPE name; "": every type
+}
+
+// parseScan parses the arguments of SCAN and resolves its cursor.
+func parseScan(c *Call) (scanArgs, error) {
+	a := scanArgs{count: 10}
 	if len(c.Args) < 2 {
-		return Reply{}, redisArity(c.Name)
+		return a, redisArity(c.Name)
 	}
 	cursor, err := strconv.ParseUint(string(c.Args[1]), 10, 64)
 	if err != nil {
-		return Reply{}, newError(ErrInvalid, "invalid cursor")
+		return a, newError(ErrInvalid, "invalid cursor")
 	}
-	var match []byte
-	count := 10
-	typ := ""
 	for i := 2; i < len(c.Args); i += 2 {
 		if i+1 >= len(c.Args) {
-			return Reply{}, errSyntax
+			return a, errSyntax
 		}
 		switch lower(string(c.Args[i])) {
 		case "match":
-			match = c.Args[i+1]
+			a.match = c.Args[i+1]
 		case "count":
 			n, ok := parseInt(c.Args[i+1])
 			if !ok || n < 1 {
-				return Reply{}, errSyntax
+				return a, errSyntax
 			}
-			count = int(min(n, 1<<20))
+			a.count = int(min(n, 1<<20))
 		case "type":
-			typ = lower(string(c.Args[i+1]))
+			a.typ = lower(string(c.Args[i+1]))
 		default:
-			return Reply{}, errSyntax
+			return a, errSyntax
 		}
 	}
-	var from []byte
 	if cursor != 0 {
 		var ok bool
-		if from, ok = c.env.cursors.get(cursor); !ok {
-			return Reply{}, newError(ErrInvalid, "invalid cursor")
+		if a.from, ok = c.env.cursors.get(cursor); !ok {
+			return a, newError(ErrInvalid, "invalid cursor")
 		}
+	}
+	return a, nil
+}
+
+func cmdScan(c *Call) (Reply, error) {
+	a, err := parseScan(c)
+	if err != nil {
+		return Reply{}, err
 	}
 	var keys []Reply
 	var next []byte
 	seen := 0
-	c.Tx.ScanRange(mvcc.Data, from, nil, func(k []byte, v value.Value) bool {
-		if seen == count {
+	c.Tx.ScanRange(mvcc.Data, a.from, nil, func(k []byte, v value.Value) bool {
+		if seen == a.count {
 			next = bytes.Clone(k)
 			return false
 		}
 		seen++
-		if match != nil && !GlobMatch(match, k) {
+		if a.match != nil && !GlobMatch(a.match, k) {
 			return true
 		}
-		if typ != "" && lower(typeName(v.Kind())) != typ {
+		if a.typ != "" && lower(typeName(v.Kind())) != a.typ {
 			return true
 		}
 		keys = append(keys, BulkBytes(k))

@@ -30,6 +30,7 @@ func (c *Call) storeList(key []byte, l *value.List) {
 	c.put(key, value.FromList(l))
 }
 
+// strs returns the arguments as strings.
 func strs(args [][]byte) []string {
 	out := make([]string, len(args))
 	for i, a := range args {
@@ -128,15 +129,23 @@ func clampIndex(i int64) int {
 	return int(max(-lim, min(lim, i)))
 }
 
-func cmdLIndex(c *Call) (Reply, error) {
-	if len(c.Args) != 3 {
-		return Reply{}, redisArity(c.Name)
+// listAndInt checks the arguments of a Redis list command of nargs arguments whose third
+// is an integer (LINDEX key index, LSET key index value, LREM key count value) and returns
+// the list at the key (nil when absent) and the integer.
+func listAndInt(c *Call, nargs int) (*value.List, int64, error) {
+	if len(c.Args) != nargs {
+		return nil, 0, redisArity(c.Name)
 	}
 	i, ok := parseInt(c.Args[2])
 	if !ok {
-		return Reply{}, errNotInteger
+		return nil, 0, errNotInteger
 	}
 	l, err := listOf(c.get(c.Args[1]), errWrongTypeRedis)
+	return l, i, err
+}
+
+func cmdLIndex(c *Call) (Reply, error) {
+	l, i, err := listAndInt(c, 3)
 	if err != nil {
 		return Reply{}, err
 	}
@@ -147,14 +156,7 @@ func cmdLIndex(c *Call) (Reply, error) {
 }
 
 func cmdLSet(c *Call) (Reply, error) {
-	if len(c.Args) != 4 {
-		return Reply{}, redisArity(c.Name)
-	}
-	i, ok := parseInt(c.Args[2])
-	if !ok {
-		return Reply{}, errNotInteger
-	}
-	l, err := listOf(c.get(c.Args[1]), errWrongTypeRedis)
+	l, i, err := listAndInt(c, 4)
 	if err != nil {
 		return Reply{}, err
 	}
@@ -170,14 +172,7 @@ func cmdLSet(c *Call) (Reply, error) {
 }
 
 func cmdLRem(c *Call) (Reply, error) {
-	if len(c.Args) != 4 {
-		return Reply{}, redisArity(c.Name)
-	}
-	n, ok := parseInt(c.Args[2])
-	if !ok {
-		return Reply{}, errNotInteger
-	}
-	l, err := listOf(c.get(c.Args[1]), errWrongTypeRedis)
+	l, n, err := listAndInt(c, 4)
 	if err != nil {
 		return Reply{}, err
 	}

@@ -1,9 +1,15 @@
 package command
 
-import "strconv"
+import (
+	"math"
+	"strconv"
 
-// Kind is the type of a Reply. Every front door encodes each kind once: RESP2/RESP3 in
-// package server, FFIResponse in package ffi, Go values in the root package.
+	"github.com/memflux/memflux/internal/resp"
+	"github.com/memflux/memflux/jsondoc"
+)
+
+// Kind is the type of a Reply (a plain value). Every front door encodes each kind once:
+// RESP2/RESP3 in package server, FFIResponse in package ffi, Go values in the root package.
 type Kind uint8
 
 const (
@@ -33,6 +39,7 @@ const (
 // Reply is the typed result of a command. Str holds the payload of Simple, Bulk and
 // Verbatim replies (for Bulk it may be arbitrary bytes), Int of Int, Elems of Array and Map.
 // A Reply may alias the command's arguments; encode it before reading the next command.
+// It is a plain value: a Reply that is not modified may be read from several goroutines.
 type Reply struct {
 	Kind  Kind
 	Str   string
@@ -108,4 +115,65 @@ func (r Reply) String() string {
 		return string(append(b, ']'))
 	}
 	return "?"
+}
+
+// AppendJSON appends r rendered as JSON text, the form the embedded front doors (the C
+// library and the database/sql driver) give a reply nested in an array: arrays as arrays,
+// maps as objects when every key is a string (as flat arrays otherwise), OK, status, bulk
+// and verbatim strings as JSON strings (invalid UTF-8 becomes U+FFFD), integers as numbers,
+// doubles as numbers in their RESP text (non-finite ones as the strings "inf", "-inf" and
+// "nan"), nil as null.
+func (r *Reply) AppendJSON(b []byte) []byte {
+	switch r.Kind {
+	case KindOK:
+		return jsondoc.Quote(b, "OK")
+	case KindSimple, KindBulk, KindVerbatim:
+		return jsondoc.Quote(b, r.Str)
+	case KindInt:
+		return strconv.AppendInt(b, r.Int, 10)
+	case KindDouble:
+		if math.IsInf(r.Num, 0) || math.IsNaN(r.Num) {
+			return jsondoc.Quote(b, string(resp.AppendDouble(nil, r.Num)))
+		}
+		return resp.AppendDouble(b, r.Num)
+	case KindMap:
+		if stringKeys(r.Elems) {
+			b = append(b, '{')
+			for i := 0; i < len(r.Elems); i += 2 {
+				if i > 0 {
+					b = append(b, ',')
+				}
+				b = jsondoc.Quote(b, r.Elems[i].Str)
+				b = append(b, ':')
+				b = r.Elems[i+1].AppendJSON(b)
+			}
+			return append(b, '}')
+		}
+		fallthrough
+	case KindArray:
+		b = append(b, '[')
+		for i := range r.Elems {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = r.Elems[i].AppendJSON(b)
+		}
+		return append(b, ']')
+	}
+	return append(b, "null"...)
+}
+
+// stringKeys reports whether kv is a list of pairs whose keys are all strings.
+func stringKeys(kv []Reply) bool {
+	if len(kv)%2 != 0 {
+		return false
+	}
+	for i := 0; i < len(kv); i += 2 {
+		switch kv[i].Kind {
+		case KindSimple, KindBulk, KindVerbatim:
+		default:
+			return false
+		}
+	}
+	return true
 }

@@ -9,7 +9,8 @@ import (
 )
 
 // Host is what commands need from the database beyond transactions: persistence, statistics
-// and configuration. The root package implements it.
+// and configuration. The root package implements it. Its methods are called from every
+// session concurrently.
 type Host interface {
 	// Persistent reports whether persistence is enabled.
 	Persistent() bool
@@ -23,7 +24,8 @@ type Host interface {
 	Wipe()
 }
 
-// Env is everything commands run against. One Env serves every session of a database.
+// Env is everything commands run against. One Env serves every session of a database; it
+// is safe for concurrent use. Set Txns, Host and Memory before the first session is made.
 type Env struct {
 	Txns *txn.Manager
 	Host Host
@@ -187,9 +189,6 @@ func commitError(err error) error {
 	return err
 }
 
-// ErrTxnControl is returned by ExecIn for transaction-control commands.
-var errTxnControl = newError(ErrTxnState, "transaction control commands cannot run inside a managed transaction")
-
 // ExecIn runs one command inside t, a transaction the caller manages (the Go API's Update
 // and View). A failing command leaves none of its writes in t. Transaction-control
 // commands are refused.
@@ -221,6 +220,7 @@ func (s *Session) ExecIn(t *txn.Txn, args [][]byte) (Reply, error) {
 }
 
 // Memory admits write commands under maxmemory (package evict, wired by the root package).
+// Admit is called from every session concurrently.
 type Memory interface {
 	// Admit makes room for a write whose arguments (keys and values) total n bytes,
 	// evicting keys if the policy allows. An error (kind ErrOOM, SPEC §8 message) means the

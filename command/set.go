@@ -63,6 +63,7 @@ func cmdSRem(c *Call) (Reply, error) {
 	return Int(int64(removed)), nil
 }
 
+// members returns the members of s as bulk replies.
 func members(s *value.Set) []Reply {
 	out := make([]Reply, 0, s.Len())
 	s.All(func(m string) bool {
@@ -142,6 +143,18 @@ func randCount(c *Call) (n int64, given bool, err error) {
 	return n, true, nil
 }
 
+// noMembers is the reply of SPOP and SRANDMEMBER for an empty set: nil, or an empty
+// array when a count was given.
+func noMembers(given bool) Reply {
+	if given {
+		return Array([]Reply{})
+	}
+	return Nil()
+}
+
+// newRand returns a randomly seeded generator for picking random members.
+func newRand() *rand.Rand { return rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64())) }
+
 func cmdSPop(c *Call) (Reply, error) {
 	n, given, err := randCount(c)
 	if err != nil {
@@ -155,12 +168,9 @@ func cmdSPop(c *Call) (Reply, error) {
 		return Reply{}, err
 	}
 	if s.Len() == 0 {
-		if given {
-			return Array([]Reply{}), nil
-		}
-		return Nil(), nil
+		return noMembers(given), nil
 	}
-	r := rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64()))
+	r := newRand()
 	var popped []string
 	for i := int64(0); i < n && s.Len() > 0; i++ {
 		m := s.Random(r)
@@ -184,12 +194,9 @@ func cmdSRandMember(c *Call) (Reply, error) {
 		return Reply{}, err
 	}
 	if s.Len() == 0 {
-		if given {
-			return Array([]Reply{}), nil
-		}
-		return Nil(), nil
+		return noMembers(given), nil
 	}
-	r := rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64()))
+	r := newRand()
 	if !given {
 		return Bulk(s.Random(r)), nil
 	}
@@ -229,20 +236,13 @@ func cmdSetAlgebra(c *Call) (Reply, error) {
 	}
 	var out []Reply
 	switch c.Name {
-	case "SINTER":
+	case "SINTER", "SDIFF":
+		// A member of the first set is kept when every other set has it (SINTER) or
+		// none has it (SDIFF).
+		inOthers := c.Name == "SINTER"
 		sets[0].All(func(m string) bool {
 			for _, o := range sets[1:] {
-				if !o.Has(m) {
-					return true
-				}
-			}
-			out = append(out, Bulk(m))
-			return true
-		})
-	case "SDIFF":
-		sets[0].All(func(m string) bool {
-			for _, o := range sets[1:] {
-				if o.Has(m) {
+				if o.Has(m) != inOthers {
 					return true
 				}
 			}

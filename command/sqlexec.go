@@ -1,6 +1,8 @@
 package command
 
 import (
+	"errors"
+
 	"github.com/memflux/memflux/jsondoc"
 	"github.com/memflux/memflux/sql"
 	"github.com/memflux/memflux/txn"
@@ -34,7 +36,14 @@ func cmdSQLExec(c *Call) (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
-	return c.runSQL(p, params)
+	if c.Tx != nil {
+		return c.runSQL(p, params)
+	}
+	res, err := c.S.execSQL(p, params, false)
+	if err != nil {
+		return Reply{}, err
+	}
+	return sqlReply(res), nil
 }
 
 // sqlParams decodes the JSON-text parameters of SQL.EXEC.
@@ -74,8 +83,119 @@ func (s *Session) ExecPrepared(p *sql.Prepared, params []jsondoc.Value) (Reply, 
 	if err := s.admitSQL(p, params); err != nil {
 		return Reply{}, err
 	}
-	c := Call{S: s, Name: "SQL.EXEC", env: s.env}
-	return c.runSQL(p, params)
+	res, err := s.execSQL(p, params, false)
+	if err != nil {
+		return Reply{}, err
+	}
+	return sqlReply(res), nil
+}
+
+// QueryPrepared is ExecPrepared returning the engine's result instead of a
+// reply, with the rows of a query that has a static select list in column
+// form (sql.Engine.ExecColumns): its values are never written as JSON text.
+// A transaction statement gives sql.ResultOK. ExecPrepared's reply is the
+// SQL reply of the same result.
+func (s *Session) QueryPrepared(p *sql.Prepared, params []jsondoc.Value) (sql.Result, error) {
+	if err := s.admitSQL(p, params); err != nil {
+		return sql.Result{}, err
+	}
+	return s.execSQL(p, params, true)
+}
+
+// execSQL runs an admitted statement like runSQL for a call without a
+// managed transaction: transaction statements act on the session, anything
+// else runs in its explicit transaction or as its own auto-committed one. A
+// query (sql.ReadOnly) auto-commits without read tracking, since a
+// transaction without writes validates nothing.
+func (s *Session) execSQL(p *sql.Prepared, params []jsondoc.Value, columns bool) (sql.Result, error) {
+	if sql.IsTxnControl(p.Stmt) {
+		if err := sqlTxnStatement(s, p.Stmt); err != nil {
+			return sql.Result{}, sqlError(err)
+		}
+		return sql.Result{Kind: sql.ResultOK}, nil
+	}
+	var res sql.Result
+	var err error
+	if s.tx != nil {
+		res, err = s.execSQLIn(s.tx, p, params, columns)
+	} else {
+		res, err = s.execSQLAuto(p, params, columns)
+	}
+	if err != nil {
+		return sql.Result{}, uniqueCommitError(err)
+	}
+	return res, nil
+}
+
+// execSQLIn runs a statement in the session's explicit transaction t; a
+// failing statement leaves none of its writes in t (as runCall does).
+func (s *Session) execSQLIn(t *txn.Txn, p *sql.Prepared, params []jsondoc.Value, columns bool) (sql.Result, error) {
+	mark := t.Mark()
+	defer func() {
+		if r := recover(); r != nil {
+			t.RollbackToMark(mark)
+			panic(r)
+		}
+	}()
+	res, err := s.execEngine(t, p, params, columns)
+	if err != nil {
+		t.RollbackToMark(mark)
+	}
+	return res, err
+}
+
+// execSQLAuto runs a statement as its own snapshot transaction, retried
+// transparently on conflicts (as runCall does).
+func (s *Session) execSQLAuto(p *sql.Prepared, params []jsondoc.Value, columns bool) (res sql.Result, err error) {
+	t := &s.auto
+	defer func() {
+		if r := recover(); r != nil {
+			t.Rollback() // never leave a panicked statement's snapshot registered
+			panic(r)
+		}
+	}()
+	readOnly := sql.ReadOnly(p.Stmt)
+	for attempt := 0; ; attempt++ {
+		s.env.Txns.BeginInto(t, txn.ModeSnapshot)
+		if readOnly {
+			t.SkipReadTracking()
+		}
+		res, err = s.execEngine(t, p, params, columns)
+		if err != nil {
+			t.Rollback()
+			return sql.Result{}, err
+		}
+		if readOnly && t.Writes() > 0 {
+			// It wrote after all: run it again with its reads tracked.
+			t.Rollback()
+			readOnly = false
+			continue
+		}
+		if err := t.Commit(); err != nil {
+			if errors.Is(err, txn.ErrRetryable) && attempt < maxRetries {
+				continue
+			}
+			return sql.Result{}, commitError(err)
+		}
+		return res, nil
+	}
+}
+
+// execEngine runs a statement in t on the engine, with the SQL command's
+// errors.
+func (s *Session) execEngine(t *txn.Txn, p *sql.Prepared, params []jsondoc.Value, columns bool) (sql.Result, error) {
+	eng := s.env.SQL()
+	var res sql.Result
+	var err error
+	if columns {
+		res, err = eng.ExecColumns(t, p, params)
+	} else {
+		res, err = eng.ExecPrepared(t, p, params...)
+	}
+	if err != nil {
+		return sql.Result{}, sqlError(err)
+	}
+	return res, nil
 }
 
 // ExecPreparedIn runs a prepared SQL statement inside t, a transaction the

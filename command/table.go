@@ -7,7 +7,7 @@ import (
 	"github.com/memflux/memflux/txn"
 )
 
-// Flags describe how a command runs.
+// Flags describe how a command runs. It is a plain value.
 type Flags uint16
 
 const (
@@ -30,7 +30,8 @@ const (
 	flagSelfTxn
 )
 
-// Spec is one entry of the command table.
+// Spec is one entry of the command table. Specs are registered at init and read-only
+// afterwards, so they are safe for concurrent use.
 type Spec struct {
 	Name  string // upper case
 	Flags Flags
@@ -39,7 +40,8 @@ type Spec struct {
 	Summary string
 }
 
-// Call is one execution of a command.
+// Call is one execution of a command. It belongs to the session running it and is not
+// safe for concurrent use.
 type Call struct {
 	S    *Session
 	Args [][]byte // Args[0] is the command name as sent

@@ -9,6 +9,8 @@ import (
 
 	"github.com/memflux/memflux"
 	"github.com/memflux/memflux/command"
+	"github.com/memflux/memflux/jsondoc"
+	mfsql "github.com/memflux/memflux/sql"
 )
 
 // conn is one database/sql connection: a memflux.Session with its own transaction
@@ -39,15 +41,21 @@ func (c *conn) Prepare(query string) (driver.Stmt, error) {
 	return c.PrepareContext(context.Background(), query)
 }
 
+// PrepareContext parses a query once for repeated execution.
 func (c *conn) PrepareContext(ctx context.Context, query string) (driver.Stmt, error) {
-	if err := c.check(ctx); err != nil {
-		return nil, err
-	}
-	st, err := parseStatement(query, c.cols)
+	st, err := c.parse(ctx, query)
 	if err != nil {
 		return nil, err
 	}
 	return &stmt{c: c, st: st}, nil
+}
+
+// parse checks that the connection can run a statement and parses query.
+func (c *conn) parse(ctx context.Context, query string) (*statement, error) {
+	if err := c.check(ctx); err != nil {
+		return nil, err
+	}
+	return parseStatement(query, c.cols)
 }
 
 // Close rolls back the session's open transaction and ends it.
@@ -63,6 +71,7 @@ func (c *conn) Close() error {
 	return nil
 }
 
+// Begin is BeginTx with the default options.
 func (c *conn) Begin() (driver.Tx, error) {
 	return c.BeginTx(context.Background(), driver.TxOptions{})
 }
@@ -96,31 +105,36 @@ func (c *conn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, e
 	return &tx{c: c}, nil
 }
 
+// ExecContext runs a query for its effect without preparing it first.
 func (c *conn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
-	if err := c.check(ctx); err != nil {
-		return nil, err
-	}
-	st, err := parseStatement(query, c.cols)
+	st, err := c.parse(ctx, query)
 	if err != nil {
 		return nil, err
 	}
-	return c.exec(st, args)
+	return c.exec(&stmt{c: c, st: st}, args)
 }
 
+// QueryContext runs a query for its rows without preparing it first.
 func (c *conn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
-	if err := c.check(ctx); err != nil {
-		return nil, err
-	}
-	st, err := parseStatement(query, c.cols)
+	st, err := c.parse(ctx, query)
 	if err != nil {
 		return nil, err
 	}
-	return c.query(st, args)
+	return c.query(&stmt{c: c, st: st}, args)
 }
 
 // exec runs a statement for its effect.
-func (c *conn) exec(st *statement, args []driver.NamedValue) (driver.Result, error) {
-	rep, err := c.run(st, args)
+func (c *conn) exec(s *stmt, args []driver.NamedValue) (driver.Result, error) {
+	if res, ok, err := c.runSQL(s, args); ok {
+		if err != nil {
+			return nil, err
+		}
+		if res.Kind == mfsql.ResultCount {
+			return result{res.Count}, nil
+		}
+		return result{}, nil
+	}
+	rep, err := c.run(s.st, args)
 	if err != nil {
 		return nil, err
 	}
@@ -131,15 +145,51 @@ func (c *conn) exec(st *statement, args []driver.NamedValue) (driver.Result, err
 }
 
 // query runs a statement for its rows.
-func (c *conn) query(st *statement, args []driver.NamedValue) (driver.Rows, error) {
-	rep, err := c.run(st, args)
+func (c *conn) query(s *stmt, args []driver.NamedValue) (driver.Rows, error) {
+	if res, ok, err := c.runSQL(s, args); ok {
+		if err != nil {
+			return nil, err
+		}
+		return resultRows(res, s.st.cols), nil
+	}
+	rep, err := c.run(s.st, args)
 	if err != nil {
 		return nil, err
 	}
-	if st.sql {
-		return sqlRows(rep, st.cols)
+	if s.st.sql {
+		return sqlRows(rep, s.st.cols), nil
 	}
 	return commandRows(rep), nil
+}
+
+// runSQL runs an SQL statement through its prepared form (made at the first execution):
+// the parameters are bound as values, not sent as JSON text, and the rows of a query
+// with a static select list come back in column form. ok is false when the statement
+// must take the command path (run) instead: it is not SQL, the session is not
+// authenticated, or the statement does not prepare; that path reports the error as
+// SQL.EXEC does.
+func (c *conn) runSQL(s *stmt, args []driver.NamedValue) (res mfsql.Result, ok bool, err error) {
+	if !s.st.sql || !c.s.Command().Authenticated {
+		return res, false, nil
+	}
+	params, err := s.bind(args)
+	if err != nil {
+		return res, true, err
+	}
+	defer clear(params) // the buffer is reused: keep no argument alive
+	if s.prep == nil {
+		p, err := c.s.Prepare(s.st.text)
+		if err != nil {
+			return res, false, nil
+		}
+		s.prep = p
+	}
+	res, err = s.prep.ExecResult(params)
+	if errors.Is(err, memflux.ErrClosed) {
+		c.bad = true // database/sql discards the connection
+		return res, true, fmt.Errorf("%w: %w", driver.ErrBadConn, err)
+	}
+	return res, true, err
 }
 
 // run executes a statement on the session.
@@ -194,10 +244,13 @@ func (c *conn) check(ctx context.Context) error {
 	return ctx.Err()
 }
 
-// stmt is a prepared statement of one connection.
+// stmt is a prepared statement of one connection; like the connection, it is used by one
+// goroutine at a time.
 type stmt struct {
-	c  *conn
-	st *statement
+	c      *conn
+	st     *statement
+	prep   *memflux.Stmt   // SQL: the prepared statement, made at the first execution
+	params []jsondoc.Value // SQL: the parameter buffer, reused by every execution
 }
 
 var (
@@ -223,14 +276,14 @@ func (s *stmt) ExecContext(ctx context.Context, args []driver.NamedValue) (drive
 	if err := s.c.check(ctx); err != nil {
 		return nil, err
 	}
-	return s.c.exec(s.st, args)
+	return s.c.exec(s, args)
 }
 
 func (s *stmt) QueryContext(ctx context.Context, args []driver.NamedValue) (driver.Rows, error) {
 	if err := s.c.check(ctx); err != nil {
 		return nil, err
 	}
-	return s.c.query(s.st, args)
+	return s.c.query(s, args)
 }
 
 // named converts positional values to NamedValues.
@@ -242,7 +295,8 @@ func named(args []driver.Value) []driver.NamedValue {
 	return out
 }
 
-// tx is a MemFlux transaction on the connection's session.
+// tx is a MemFlux transaction on the connection's session; like the connection, it is used
+// by one goroutine at a time.
 type tx struct{ c *conn }
 
 // Commit sends COMMIT. A serialization failure (errors.Is(err, command.ErrAborted)) ends
@@ -252,6 +306,7 @@ func (t *tx) Commit() error { return t.end("COMMIT") }
 // Rollback sends ROLLBACK.
 func (t *tx) Rollback() error { return t.end("ROLLBACK") }
 
+// end sends COMMIT or ROLLBACK and leaves the transaction state.
 func (t *tx) end(word string) error {
 	t.c.inTx = false
 	if t.c.closed {

@@ -18,7 +18,7 @@ type registry struct {
 	open map[string]*sharedDB // by absolute data directory
 }
 
-// sharedDB is a reference-counted database.
+// sharedDB is a reference-counted database; registry.mu guards refs.
 type sharedDB struct {
 	db   *memflux.DB
 	cfg  memflux.Config

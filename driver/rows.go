@@ -6,16 +6,19 @@ import (
 	"slices"
 	"sort"
 	"strconv"
+	"unicode/utf8"
 
 	"github.com/memflux/memflux/command"
 	"github.com/memflux/memflux/jsondoc"
+	mfsql "github.com/memflux/memflux/sql"
 )
 
 // rows is a complete result set: MemFlux replies arrive whole, so Next only converts.
 // It is not safe for concurrent use.
 type rows struct {
 	cols []string
-	vals [][]driver.Value
+	vals []driver.Value // n rows of len(cols) values, row after row
+	n    int
 	i    int
 }
 
@@ -24,48 +27,126 @@ var _ driver.Rows = (*rows)(nil)
 func (r *rows) Columns() []string { return r.cols }
 
 func (r *rows) Close() error {
-	r.vals, r.i = nil, 0
+	r.vals, r.n, r.i = nil, 0, 0
 	return nil
 }
 
 func (r *rows) Next(dest []driver.Value) error {
-	if r.i >= len(r.vals) {
+	if r.i >= r.n {
 		return io.EOF
 	}
-	copy(dest, r.vals[r.i])
+	w := len(r.cols)
+	copy(dest, r.vals[r.i*w:(r.i+1)*w])
 	r.i++
 	return nil
 }
 
-// sqlRows turns an SQL reply into rows: an array of JSON objects, one per row. cols is
-// the select-list order when known; it is used only if every row's members belong to it,
-// else the columns are the sorted union of the members.
-func sqlRows(rep command.Reply, cols []string) (*rows, error) {
+// sqlRows turns an SQL reply into rows: an array of JSON objects, one per row (see
+// textRows).
+func sqlRows(rep command.Reply, cols []string) *rows {
 	if rep.Kind != command.KindArray {
-		return &rows{}, nil // DML count or OK: no result set
+		return &rows{} // DML count or OK: no result set
 	}
-	docs := make([]jsondoc.Value, len(rep.Elems))
+	texts := make([]string, len(rep.Elems))
 	for i, e := range rep.Elems {
-		v, err := jsondoc.Parse(e.Str)
+		texts[i] = e.Str
+	}
+	if out, ok := textRows(texts, cols); ok {
+		return out
+	}
+	return commandRows(rep) // not rows of JSON objects: show the raw reply
+}
+
+// resultRows turns the result of an SQL statement into rows: no result set for a count
+// or OK, else its rows in column form (columnRows) or as JSON objects (textRows).
+func resultRows(res mfsql.Result, cols []string) *rows {
+	switch {
+	case res.Kind != mfsql.ResultRows:
+		return &rows{}
+	case len(res.Cols) > 0:
+		return columnRows(res.Cols, res.Vals, cols)
+	}
+	if out, ok := textRows(res.Rows, cols); ok {
+		return out
+	}
+	return rawRows(res.Rows) // not rows of JSON objects: show them as they are
+}
+
+// textRows turns rendered rows, JSON objects, into rows; ok is false when a row is not
+// an object. cols is the select-list order when known; it is used only if every row's
+// members belong to it, else the columns are the sorted union of the members.
+func textRows(texts []string, cols []string) (_ *rows, ok bool) {
+	docs := make([]jsondoc.Value, len(texts))
+	for i, t := range texts {
+		v, err := jsondoc.Parse(t)
 		if err != nil || v.Kind() != jsondoc.KindObject {
-			return commandRows(rep), nil // not rows of JSON objects: show the raw reply
+			return nil, false
 		}
 		docs[i] = v
 	}
 	if cols == nil || !membersWithin(docs, cols) {
 		cols = memberUnion(docs)
 	}
-	out := &rows{cols: cols, vals: make([][]driver.Value, len(docs))}
+	out := &rows{cols: cols, vals: make([]driver.Value, len(docs)*len(cols)), n: len(docs)}
 	for i, d := range docs {
-		row := make([]driver.Value, len(cols))
+		row := out.vals[i*len(cols) : (i+1)*len(cols)]
 		for _, m := range d.Members() {
 			if j := slices.Index(cols, m.Name); j >= 0 {
 				row[j] = jsonValue(m.Value)
 			}
 		}
-		out.vals[i] = row
 	}
-	return out, nil
+	return out, true
+}
+
+// rawRows returns texts as rows of column "value", bytes as a command's bulk replies.
+func rawRows(texts []string) *rows {
+	out := &rows{cols: []string{"value"}, vals: make([]driver.Value, len(texts)), n: len(texts)}
+	for i, t := range texts {
+		out.vals[i] = []byte(t)
+	}
+	return out
+}
+
+// columnRows turns rows in column form (names, and values row after row) into rows
+// exactly as textRows turns the same rows rendered as objects: every row holds a member
+// for each name, so cols is used when it holds every name, else the sorted names are.
+func columnRows(names []string, vals []jsondoc.Value, cols []string) *rows {
+	n := len(vals) / len(names)
+	if n == 0 {
+		return &rows{cols: cols}
+	}
+	if cols == nil || !allWithin(names, cols) {
+		cols = slices.Clone(names)
+		sort.Strings(cols)
+	}
+	out := &rows{cols: cols, vals: make([]driver.Value, n*len(cols)), n: n}
+	if slices.Equal(cols, names) {
+		for i, v := range vals {
+			out.vals[i] = jsonValue(v)
+		}
+		return out
+	}
+	for j, name := range cols {
+		k := slices.Index(names, name)
+		if k < 0 {
+			continue // NULL: no row has the member
+		}
+		for i := range n {
+			out.vals[i*len(cols)+j] = jsonValue(vals[i*len(names)+k])
+		}
+	}
+	return out
+}
+
+// allWithin reports whether every name is in cols.
+func allWithin(names, cols []string) bool {
+	for _, n := range names {
+		if !slices.Contains(cols, n) {
+			return false
+		}
+	}
+	return true
 }
 
 // membersWithin reports whether every member name of every document is in cols.
@@ -111,6 +192,10 @@ func jsonValue(v jsondoc.Value) driver.Value {
 		return f
 	case jsondoc.KindString:
 		s, _ := v.Str()
+		if !utf8.ValidString(s) {
+			// As JSON text the invalid bytes read back as U+FFFD.
+			s, _ = jsondoc.String(s).Str()
+		}
 		return s
 	case jsondoc.KindArray, jsondoc.KindObject:
 		return v.Append(nil)
@@ -125,19 +210,20 @@ func commandRows(rep command.Reply) *rows {
 	case command.KindNil, command.KindNilArray:
 		return &rows{cols: []string{"value"}}
 	case command.KindArray:
-		out := &rows{cols: []string{"value"}, vals: make([][]driver.Value, len(rep.Elems))}
+		out := &rows{cols: []string{"value"}, vals: make([]driver.Value, len(rep.Elems)), n: len(rep.Elems)}
 		for i := range rep.Elems {
-			out.vals[i] = []driver.Value{replyValue(&rep.Elems[i])}
+			out.vals[i] = replyValue(&rep.Elems[i])
 		}
 		return out
 	case command.KindMap:
 		out := &rows{cols: []string{"key", "value"}}
 		for i := 0; i+1 < len(rep.Elems); i += 2 {
-			out.vals = append(out.vals, []driver.Value{replyValue(&rep.Elems[i]), replyValue(&rep.Elems[i+1])})
+			out.vals = append(out.vals, replyValue(&rep.Elems[i]), replyValue(&rep.Elems[i+1]))
+			out.n++
 		}
 		return out
 	}
-	return &rows{cols: []string{"value"}, vals: [][]driver.Value{{replyValue(&rep)}}}
+	return &rows{cols: []string{"value"}, vals: []driver.Value{replyValue(&rep)}, n: 1}
 }
 
 // replyValue converts one reply to a driver value: bulk → []byte, status → string,
@@ -157,49 +243,10 @@ func replyValue(e *command.Reply) driver.Value {
 	case command.KindNil, command.KindNilArray:
 		return nil
 	}
-	return appendJSON(nil, e)
+	return e.AppendJSON(nil)
 }
 
-// appendJSON renders a nested reply as JSON (maps as objects when every key is a string).
-func appendJSON(b []byte, e *command.Reply) []byte {
-	switch e.Kind {
-	case command.KindOK, command.KindSimple, command.KindBulk, command.KindVerbatim:
-		s := e.Str
-		if e.Kind == command.KindOK {
-			s = "OK"
-		}
-		return jsondoc.Quote(b, s)
-	case command.KindInt:
-		return strconv.AppendInt(b, e.Int, 10)
-	case command.KindDouble:
-		return strconv.AppendFloat(b, e.Num, 'g', -1, 64)
-	case command.KindArray, command.KindMap:
-		obj := e.Kind == command.KindMap && len(e.Elems)%2 == 0
-		for i := 0; obj && i < len(e.Elems); i += 2 {
-			k := e.Elems[i].Kind
-			obj = k == command.KindBulk || k == command.KindSimple || k == command.KindVerbatim
-		}
-		open, close := byte('['), byte(']')
-		if obj {
-			open, close = '{', '}'
-		}
-		b = append(b, open)
-		for i := range e.Elems {
-			if i > 0 {
-				sep := byte(',')
-				if obj && i%2 == 1 {
-					sep = ':'
-				}
-				b = append(b, sep)
-			}
-			b = appendJSON(b, &e.Elems[i])
-		}
-		return append(b, close)
-	}
-	return append(b, "null"...)
-}
-
-// result is the driver.Result of Exec.
+// result is the driver.Result of Exec, a plain value.
 type result struct{ n int64 }
 
 func (r result) LastInsertId() (int64, error) { return 0, ErrNoInsertID }

@@ -44,7 +44,7 @@ type statement struct {
 	nIn   int      // number of arguments; -1 when unknown (SQL)
 }
 
-// mark says that words[word] is replaced by argument arg.
+// mark says that words[word] is replaced by argument arg. It is a plain value.
 type mark struct{ word, arg int }
 
 // parseStatement classifies and parses a query.
@@ -148,6 +148,53 @@ func (st *statement) argv(args []driver.NamedValue) ([][]byte, error) {
 		out[m.word] = p
 	}
 	return out, nil
+}
+
+// bind converts the arguments of an SQL statement to the parameter values SQL.EXEC
+// would decode from their JSON text (jsonParam), into the statement's reused buffer.
+func (s *stmt) bind(args []driver.NamedValue) ([]jsondoc.Value, error) {
+	for _, a := range args {
+		if a.Name != "" {
+			return nil, fmt.Errorf("%w: named parameter %q: use $N or ?", ErrParams, a.Name)
+		}
+	}
+	out := s.params[:0]
+	for _, a := range args {
+		v, err := paramValue(a.Value)
+		if err != nil {
+			return nil, fmt.Errorf("%w: parameter $%d: %w", ErrParams, a.Ordinal, err)
+		}
+		out = append(out, v)
+	}
+	s.params = out
+	return out, nil
+}
+
+// paramValue is the value of an SQL parameter: the JSON text of jsonParam, decoded.
+func paramValue(v driver.Value) (jsondoc.Value, error) {
+	switch v := v.(type) {
+	case nil:
+		return jsondoc.Null(), nil
+	case int64:
+		return jsondoc.Int(v), nil
+	case float64:
+		if math.IsInf(v, 0) || math.IsNaN(v) {
+			return jsondoc.Null(), fmt.Errorf("%v is not a JSON number", v)
+		}
+		return jsondoc.Float(v), nil
+	case bool:
+		return jsondoc.Bool(v), nil
+	case string:
+		if utf8.ValidString(v) {
+			return jsondoc.String(v), nil
+		}
+		return jsondoc.String(textOrHex([]byte(v))), nil
+	case []byte:
+		return jsondoc.String(textOrHex(v)), nil // a copy: the caller may reuse v
+	case time.Time:
+		return jsondoc.String(v.Format(time.RFC3339Nano)), nil
+	}
+	return jsondoc.Null(), fmt.Errorf("unsupported type %T", v)
 }
 
 // jsonParam encodes an SQL parameter as the JSON text SQL.EXEC binds: numbers, booleans,

@@ -2,7 +2,7 @@ package evict
 
 import "fmt"
 
-// Policy selects which keys go first when memory must be freed.
+// Policy selects which keys go first when memory must be freed. It is a plain value.
 type Policy uint8
 
 // The policies (SPEC §8 `eviction_policy`).

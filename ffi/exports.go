@@ -115,9 +115,9 @@ func memflux_exec(db, cursor unsafe.Pointer, command *C.char) (resp *C.FFIRespon
 	}
 	defer c.mu.Unlock()
 	if command == nil {
-		return toC(c.fail(errEmptyCommand))
+		return toC(c.failLocked(errEmptyCommand))
 	}
-	return toC(c.execString(cBytes(command)))
+	return toC(c.execStringLocked(cBytes(command)))
 }
 
 //export memflux_exec_argv
@@ -128,11 +128,11 @@ func memflux_exec_argv(db, cursor unsafe.Pointer, argc C.int, argv **C.char, len
 		return out
 	}
 	defer c.mu.Unlock()
-	args, ok := c.copyArgs(int(argc), argv, lens)
+	args, ok := c.copyArgsLocked(int(argc), argv, lens)
 	if !ok {
-		return toC(c.fail(errBadArgv))
+		return toC(c.failLocked(errBadArgv))
 	}
-	return toC(c.run(args))
+	return toC(c.runLocked(args))
 }
 
 // lockCursor validates the handles of an exec call and returns their cursor with its
@@ -163,11 +163,11 @@ func memflux_last_error() *C.char {
 	return C.mf_last_error()
 }
 
-// copyArgs copies memflux_exec_argv's arguments into the cursor's scratch buffer. It
+// copyArgsLocked copies memflux_exec_argv's arguments into the cursor's scratch buffer. It
 // reports false for a negative argc, a NULL argv with argc > 0, or a NULL argument with
 // a non-zero length. With lens NULL every argument is NUL-terminated.
 // REQUIRES: c.mu held.
-func (c *cursor) copyArgs(argc int, argv **C.char, lens *C.size_t) ([][]byte, bool) {
+func (c *cursor) copyArgsLocked(argc int, argv **C.char, lens *C.size_t) ([][]byte, bool) {
 	if argc < 0 || (argc > 0 && argv == nil) {
 		return nil, false
 	}
@@ -175,7 +175,7 @@ func (c *cursor) copyArgs(argc int, argv **C.char, lens *C.size_t) ([][]byte, bo
 		return nil, true
 	}
 	ptrs := unsafe.Slice(argv, argc)
-	sizes := c.argSizes(argc)
+	sizes := c.argSizesLocked(argc)
 	total := 0
 	for i, p := range ptrs {
 		switch {
@@ -189,7 +189,7 @@ func (c *cursor) copyArgs(argc int, argv **C.char, lens *C.size_t) ([][]byte, bo
 		}
 		total += sizes[i]
 	}
-	buf, args := c.argBuffer(total, argc)
+	buf, args := c.argBufferLocked(total, argc)
 	off := 0
 	for i, p := range ptrs {
 		n := sizes[i]

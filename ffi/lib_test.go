@@ -48,7 +48,7 @@ func library(t *testing.T) string {
 		cmd := exec.Command("go", "build", "-buildmode=c-shared", "-o", so, ".")
 		out, err := cmd.CombinedOutput()
 		if err != nil {
-			buildErr = fmt.Errorf("go build -buildmode=c-shared: %v\n%s", err, out)
+			buildErr = fmt.Errorf("go build -buildmode=c-shared: %w\n%s", err, out)
 		}
 	})
 	if buildErr != nil {

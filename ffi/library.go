@@ -212,47 +212,47 @@ func (c *cursor) close() {
 	}
 }
 
-// execString runs a command string (memflux_exec, SPEC §9.2).
+// execStringLocked runs a command string (memflux_exec, SPEC §9.2).
 // REQUIRES: c.mu held.
-func (c *cursor) execString(cmd []byte) *response {
+func (c *cursor) execStringLocked(cmd []byte) *response {
 	if !utf8.Valid(cmd) {
-		return c.fail(errInvalidUTF8)
+		return c.failLocked(errInvalidUTF8)
 	}
 	words, err := c.split.Split(cmd)
 	if err != nil {
-		return c.fail(errInvalidCommand)
+		return c.failLocked(errInvalidCommand)
 	}
 	if len(words) == 0 {
-		return c.fail(errEmptyCommand)
+		return c.failLocked(errEmptyCommand)
 	}
-	return c.run(words)
+	return c.runLocked(words)
 }
 
-// run executes one argument vector and records its reply in c.resp.
+// runLocked executes one argument vector and records its reply in c.resp.
 // REQUIRES: c.mu held.
-func (c *cursor) run(args [][]byte) *response {
+func (c *cursor) runLocked(args [][]byte) *response {
 	if c.s == nil {
-		return c.fail(errBadCursor)
+		return c.failLocked(errBadCursor)
 	}
 	rep, err := c.s.Exec(args...)
 	if err != nil {
-		return c.fail(err)
+		return c.failLocked(err)
 	}
 	c.resp.setReply(rep)
 	return &c.resp
 }
 
-// fail records err as an ERROR response.
+// failLocked records err as an ERROR response.
 // REQUIRES: c.mu held.
-func (c *cursor) fail(err error) *response {
+func (c *cursor) failLocked(err error) *response {
 	c.resp.setError(err.Error())
 	return &c.resp
 }
 
-// argBuffer returns a reusable buffer of n bytes and an empty argument slice of capacity
+// argBufferLocked returns a reusable buffer of n bytes and an empty argument slice of capacity
 // argc, for copying memflux_exec_argv's arguments out of C memory.
 // REQUIRES: c.mu held.
-func (c *cursor) argBuffer(n, argc int) ([]byte, [][]byte) {
+func (c *cursor) argBufferLocked(n, argc int) ([]byte, [][]byte) {
 	if cap(c.argBuf) < n {
 		c.argBuf = make([]byte, n)
 	}
@@ -262,9 +262,9 @@ func (c *cursor) argBuffer(n, argc int) ([]byte, [][]byte) {
 	return c.argBuf[:n], c.args[:0]
 }
 
-// argSizes returns a reusable slice of n ints for argument lengths.
+// argSizesLocked returns a reusable slice of n ints for argument lengths.
 // REQUIRES: c.mu held.
-func (c *cursor) argSizes(n int) []int {
+func (c *cursor) argSizesLocked(n int) []int {
 	if cap(c.sizes) < n {
 		c.sizes = make([]int, n)
 	}

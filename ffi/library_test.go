@@ -44,7 +44,7 @@ func execOn(t testing.TB, dbh, ch uintptr, cmd string) response {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.execString([]byte(cmd)).clone()
+	return c.execStringLocked([]byte(cmd)).clone()
 }
 
 // clone returns a copy of r that does not share its buffers.
@@ -460,7 +460,7 @@ func BenchmarkExecString(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				c.mu.Lock()
-				r := c.execString(cmd)
+				r := c.execStringLocked(cmd)
 				c.mu.Unlock()
 				if r.typ == respError {
 					b.Fatal(r.str)

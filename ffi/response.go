@@ -1,12 +1,10 @@
 package main
 
 import (
-	"math"
 	"strconv"
 
 	"github.com/memflux/memflux/command"
 	"github.com/memflux/memflux/internal/resp"
-	"github.com/memflux/memflux/jsondoc"
 )
 
 // FFIResponseType values (SPEC §9.1); exports.go checks them against the C enum.
@@ -93,7 +91,7 @@ func (r *response) addItem(e *command.Reply) {
 	case command.KindNil, command.KindNilArray:
 		null = true
 	default:
-		r.data = appendJSON(r.data, e)
+		r.data = e.AppendJSON(r.data)
 	}
 	if null || len(r.nulls) > 0 {
 		// nulls stays empty until the first nil item, then covers every item.
@@ -108,62 +106,4 @@ func (r *response) addItem(e *command.Reply) {
 	}
 	r.lens = append(r.lens, uint64(len(r.data)-start))
 	r.count++
-}
-
-// appendJSON renders a nested reply as JSON: arrays as arrays, maps as objects when every
-// key is a string (as arrays otherwise), strings as JSON strings (invalid UTF-8 becomes
-// U+FFFD), integers and finite floats as numbers, nil as null.
-func appendJSON(b []byte, e *command.Reply) []byte {
-	switch e.Kind {
-	case command.KindOK:
-		return jsondoc.Quote(b, "OK")
-	case command.KindSimple, command.KindBulk, command.KindVerbatim:
-		return jsondoc.Quote(b, e.Str)
-	case command.KindInt:
-		return strconv.AppendInt(b, e.Int, 10)
-	case command.KindDouble:
-		if math.IsInf(e.Num, 0) || math.IsNaN(e.Num) {
-			return jsondoc.Quote(b, string(resp.AppendDouble(nil, e.Num)))
-		}
-		return resp.AppendDouble(b, e.Num)
-	case command.KindMap:
-		if stringKeys(e.Elems) {
-			b = append(b, '{')
-			for i := 0; i < len(e.Elems); i += 2 {
-				if i > 0 {
-					b = append(b, ',')
-				}
-				b = jsondoc.Quote(b, e.Elems[i].Str)
-				b = append(b, ':')
-				b = appendJSON(b, &e.Elems[i+1])
-			}
-			return append(b, '}')
-		}
-		fallthrough
-	case command.KindArray:
-		b = append(b, '[')
-		for i := range e.Elems {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = appendJSON(b, &e.Elems[i])
-		}
-		return append(b, ']')
-	}
-	return append(b, "null"...)
-}
-
-// stringKeys reports whether kv is a list of pairs whose keys are all strings.
-func stringKeys(kv []command.Reply) bool {
-	if len(kv)%2 != 0 {
-		return false
-	}
-	for i := 0; i < len(kv); i += 2 {
-		switch kv[i].Kind {
-		case command.KindSimple, command.KindBulk, command.KindVerbatim:
-		default:
-			return false
-		}
-	}
-	return true
 }

@@ -9,7 +9,7 @@ import (
 	"github.com/memflux/memflux/jsondoc"
 )
 
-// Op is a predicate operator an index scan can answer.
+// Op is a predicate operator an index scan can answer (a plain value).
 type Op uint8
 
 // Operators of Cond, with SPEC §4.12 semantics.
@@ -33,7 +33,7 @@ func (o Op) String() string {
 	return "?"
 }
 
-// Cond is one condition on one column of an index.
+// Cond is one condition on one column of an index, a plain value.
 type Cond struct {
 	Op     Op
 	Values []jsondoc.Value
@@ -53,7 +53,8 @@ type keyRange struct {
 }
 
 // Bounds are the key ranges an index scan reads: sorted and disjoint. The zero Bounds
-// reads nothing.
+// reads nothing. Bounds are immutable once made (BoundsFor, FullBounds), so a cached
+// plan may share them between goroutines.
 type Bounds struct {
 	ranges []keyRange
 }

@@ -9,7 +9,7 @@ import (
 	"github.com/memflux/memflux/jsondoc"
 )
 
-// Origin records which statement made an index.
+// Origin records which statement made an index (a plain value).
 type Origin string
 
 // Origins.
@@ -20,7 +20,7 @@ const (
 	OriginConstraint  Origin = "CONSTRAINT" // a UNIQUE or PRIMARY KEY constraint
 )
 
-// State is the build state of an index.
+// State is the build state of an index (a plain value).
 type State string
 
 // States.
@@ -33,7 +33,8 @@ const (
 )
 
 // Column is one indexed column: a dot path into the document (SPEC §3.1: members through
-// objects, decimal indexes through arrays) or an SQL expression over the row.
+// objects, decimal indexes through arrays) or an SQL expression over the row. It is a
+// plain value.
 type Column struct {
 	Path string `json:"path,omitempty"`
 	// Expr is the canonical SQL text of an expression column (CREATE INDEX … (lower(name))),
@@ -43,6 +44,7 @@ type Column struct {
 
 // Def is an index definition. Definitions are stored in the Meta space (DefKey) and change
 // only through transactions, so every transaction sees the definitions of its snapshot.
+// A Def is a plain value; the Manager's methods return copies the caller may modify.
 type Def struct {
 	Name    string   `json:"name"`
 	Prefix  string   `json:"prefix"` // ends with '*'

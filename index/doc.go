@@ -85,8 +85,8 @@
 // maintains the index. When that commit finds at most SyncBuildLimit rows under the prefix
 // it also builds the index over them and marks it ready itself; otherwise the Manager's
 // background worker walks the prefix in batches of BatchSize keys, each read and indexed
-// under the commit lock as one logged commit (Txn.CommitWith), so writers wait for one
-// batch at most, then commits state ready. A unique violation among existing rows fails
+// under the commit lock as one logged commit (txn.Manager.CommitWith), so writers wait for
+// one batch at most, then commits state ready. A unique violation among existing rows fails
 // the build and drops the definition. The planner uses an index only when a ready
 // definition is visible at the reader's snapshot. Drop deletes the definition; the entries
 // go in the same commit when few, else in logged background batches.

@@ -43,7 +43,8 @@ var (
 // non-NULL value in a unique index. Commit returns it when the violation is against data
 // committed by another transaction, which is how exactly one of two racing inserts of a
 // value commits. Its message is the SQL text of SPEC §4.15 (the SQL layer adds
-// `Execution Error: `); errors.Is(err, ErrUnique) holds.
+// `Execution Error: `); errors.Is(err, ErrUnique) holds. It is a plain value, safe to share
+// once returned.
 type UniqueError struct {
 	Index   string   // index name
 	Columns []string // the indexed paths or expressions

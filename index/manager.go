@@ -9,7 +9,7 @@ import (
 	"github.com/memflux/memflux/txn"
 )
 
-// Options configure a Manager. The zero value (or nil) means defaults.
+// Options configure a Manager. The zero value (or nil) means defaults. New copies it.
 type Options struct {
 	// Logger receives background errors (a failed build, an unmaintainable definition).
 	Logger *slog.Logger

@@ -21,7 +21,8 @@ type live struct {
 
 // registry holds the latest committed definitions: what every commit derives entries for.
 // It mirrors the Meta space and is rebuilt from it lazily (after a snapshot was loaded
-// behind the Observer's back) and on Reset.
+// behind the Observer's back) and on Reset. Readers load the published list without
+// locking; it changes only under the commit lock.
 type registry struct {
 	// loaded and the writes to list happen under the transaction manager's commit lock.
 	loaded bool

@@ -12,6 +12,8 @@ import (
 // returned function receives the row's key and its document as the SQL engine sees it (the
 // canonical JSON text, "{}" for a value that is not a JSON document) and must be pure:
 // replay recomputes entries with it. An evaluation error indexes the row under NULL.
+// Compiled functions are called concurrently (commits, scans, lookups) and must be safe
+// for concurrent use.
 type ExprCompiler interface {
 	CompileIndexExpr(table, expr string) (func(key, doc string) (jsondoc.Value, error), error)
 }
@@ -20,7 +22,8 @@ type ExprCompiler interface {
 // the document (fast path), else a computed value.
 type columnFn func(key, doc string) (raw string, v jsondoc.Value, isRaw bool)
 
-// compiled is a definition ready to compute entries.
+// compiled is a definition ready to compute entries. It is immutable, so safe for
+// concurrent use (its column functions must be, see ExprCompiler).
 type compiled struct {
 	def    *Def
 	prefix []byte // idPrefix(def.ID)

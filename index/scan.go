@@ -10,7 +10,7 @@ import (
 	"github.com/memflux/memflux/value"
 )
 
-// ScanOptions refine Scan.
+// ScanOptions refine Scan. It is a plain value.
 type ScanOptions struct {
 	// Ordered yields rows in the index's order (ascending, NULLs first), which is SPEC
 	// §4.11's ORDER BY order of the index's columns, rows with equal values in key order.

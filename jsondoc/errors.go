@@ -18,10 +18,12 @@ var (
 	// ErrPathNotObject is returned by Set when a path segment is reached where the current
 	// value is neither an object nor an array holding the indexed element (for example
 	// `tags.7` on a three-element array, or `age.x` where age is a number).
+	//lint:ignore ST1005 the text is fixed by SPEC.md (see above)
 	ErrPathNotObject = errors.New("Path creation failed: part is not an object")
 
 	// ErrMissingKey is returned by SplitKeyPath when the key part (before the first '.') is
 	// empty.
+	//lint:ignore ST1005 the text is fixed by SPEC.md (see above)
 	ErrMissingKey = errors.New("Invalid path: missing key")
 
 	// ErrTooDeep is returned by Set when the document it would produce nests arrays and

@@ -48,6 +48,7 @@ type conn struct {
 	broken bool
 }
 
+// newConn returns the connection state of an accepted nc.
 func newConn(s *Server, nc net.Conn) *conn { return &conn{srv: s, nc: nc} }
 
 // serve runs the connection until the client leaves, a protocol error, QUIT or Shutdown.
@@ -216,9 +217,11 @@ func (c *conn) flush() error {
 
 // connReader is the connection as the request reader sees it: it flushes pending replies
 // before every network read, so a client is never left waiting for replies while the
-// server waits for the rest of a request.
+// server waits for the rest of a request. Like conn, it is used by the connection's
+// goroutine only.
 type connReader struct{ c *conn }
 
+// Read flushes the pending replies, then reads from the network.
 func (cr connReader) Read(p []byte) (int, error) {
 	if cr.c.w.Buffered() > 0 {
 		if err := cr.c.flush(); err != nil {

@@ -6,6 +6,7 @@ import (
 	"net"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -148,14 +149,18 @@ func TestShutdownDeadline(t *testing.T) {
 	<-entered
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
-	go func() {
-		time.Sleep(200 * time.Millisecond)
-		close(release)
-	}()
-	if err := ts.srv.Shutdown(ctx); !errors.Is(err, context.DeadlineExceeded) {
+	var releaseOnce sync.Once
+	unblock := func() { releaseOnce.Do(func() { close(release) }) }
+	defer unblock() // also when the test fails before the command is released
+	shutdown := make(chan error, 1)
+	go func() { shutdown <- ts.srv.Shutdown(ctx) }()
+	// The command is still blocked, so only the expired context can close the connection;
+	// Shutdown then waits for the connection's goroutine, which the command holds.
+	busy.expectClosed()
+	unblock()
+	if err := <-shutdown; !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("Shutdown = %v, want DeadlineExceeded", err)
 	}
-	busy.expectClosed()
 }
 
 // TestShutdownLeavesNoGoroutines opens many connections in various states and checks that

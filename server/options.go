@@ -21,7 +21,7 @@ const (
 )
 
 // Options configures a Server. The zero value (or a nil *Options) means the defaults; every
-// zero field means its default.
+// zero field means its default. It is a plain value; New copies it.
 type Options struct {
 	// Addr is the TCP address ListenAndServe listens on (default "127.0.0.1:8360").
 	Addr string

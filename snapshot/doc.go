@@ -27,4 +27,6 @@
 //   - Load verifies every checksum before installing anything, and a failure while
 //     installing (an entry the checksums cannot catch, i.e. a writer bug) empties the
 //     store again: a snapshot is loaded whole or not at all.
+//
+// See DESIGN.md for the write and load paths and how WAL compaction uses snapshots.
 package snapshot

@@ -105,6 +105,15 @@ type Result struct {
 	Rows []string
 	// Count is the number of rows affected (ResultCount).
 	Count int64
+	// Cols and Vals hold the rows in column form instead of Rows when the
+	// statement ran through ExecColumns and is a query with a static select
+	// list: Cols are its output names in select-list order, each once (a
+	// repeated name holds the value of its last item, as the rendered object
+	// does), and Vals the values row after row, len(Cols) per row. Each value
+	// is the one the rendered row holds: Rows[i] would be the object of
+	// Cols and row i's values with members sorted by name.
+	Cols []string
+	Vals []jsondoc.Value
 }
 
 // Prepared is a parsed statement with its cached plan. It is immutable
@@ -191,6 +200,18 @@ func (e *Engine) Exec(tx *txn.Txn, text string, params ...jsondoc.Value) (Result
 // ExecPrepared runs a prepared statement in tx. The statement is atomic:
 // when it fails, none of its writes remain in tx.
 func (e *Engine) ExecPrepared(tx *txn.Txn, p *Prepared, params ...jsondoc.Value) (res Result, err error) {
+	return e.execPrepared(tx, p, params, false)
+}
+
+// ExecColumns is ExecPrepared that returns the rows of a query with a static
+// select list in column form (Result.Cols and Result.Vals) rather than
+// rendered: the values are not written as JSON text. Other statements give
+// the result ExecPrepared gives.
+func (e *Engine) ExecColumns(tx *txn.Txn, p *Prepared, params []jsondoc.Value) (Result, error) {
+	return e.execPrepared(tx, p, params, true)
+}
+
+func (e *Engine) execPrepared(tx *txn.Txn, p *Prepared, params []jsondoc.Value, columns bool) (res Result, err error) {
 	mark := tx.Mark()
 	defer func() {
 		if r := recover(); r != nil {
@@ -204,15 +225,15 @@ func (e *Engine) ExecPrepared(tx *txn.Txn, p *Prepared, params ...jsondoc.Value)
 	if len(params) < p.NParams {
 		return Result{}, sem.Errorf(sem.ErrExec, "statement takes %d parameters, got %d", p.NParams, len(params))
 	}
-	return e.dispatch(tx, p, params)
+	return e.dispatch(tx, p, params, columns)
 }
 
 // dispatch runs a statement by kind. DDL and DML execution plug in here
 // (SPEC §4.14–§4.16).
-func (e *Engine) dispatch(tx *txn.Txn, p *Prepared, params []jsondoc.Value) (Result, error) {
+func (e *Engine) dispatch(tx *txn.Txn, p *Prepared, params []jsondoc.Value, columns bool) (Result, error) {
 	switch s := p.Stmt.(type) {
 	case *ast.Select:
-		return e.query(tx, p, s, params)
+		return e.query(tx, p, s, params, columns)
 	case *ast.Explain:
 		return e.explain(tx, s)
 	case *ast.Insert, *ast.Update, *ast.Delete, *ast.Truncate:
@@ -333,11 +354,15 @@ func depsHold(tx *txn.Txn, deps []catalog.Dep) bool {
 	return true
 }
 
-// query runs a SELECT and collects its rows.
-func (e *Engine) query(tx *txn.Txn, p *Prepared, sel *ast.Select, params []jsondoc.Value) (Result, error) {
+// query runs a SELECT and collects its rows, in column form when asked and
+// the plan allows.
+func (e *Engine) query(tx *txn.Txn, p *Prepared, sel *ast.Select, params []jsondoc.Value, columns bool) (Result, error) {
 	pl, err := e.planFor(tx, p, sel)
 	if err != nil {
 		return Result{}, err
+	}
+	if columns && pl.Values != nil {
+		return e.runColumns(tx, pl, params)
 	}
 	rows, err := e.run(tx, pl, params)
 	if err != nil {
@@ -364,6 +389,55 @@ func (e *Engine) run(tx *txn.Txn, pl *plan.Plan, params []jsondoc.Value) ([]stri
 		return nil, err
 	}
 	return rows, nil
+}
+
+// runColumns executes a plan whose projection can emit column form and
+// collects the values within the limits, counting the bytes the rendered
+// rows would take.
+func (e *Engine) runColumns(tx *txn.Txn, pl *plan.Plan, params []jsondoc.Value) (Result, error) {
+	c := exec.NewCtx(tx, params, pl.NState, e.opts.Limits)
+	c.TakeValues(pl.Values)
+	res := Result{Kind: ResultRows, Cols: pl.Values.Columns()}
+	var n, bytes int64
+	var scratch []byte
+	err := exec.Run(pl.Root, c, nil, func(r *exec.Row) error {
+		size := 0
+		for _, v := range r.Vals {
+			size += textLen(v, &scratch)
+		}
+		bytes += int64(pl.Values.TextLen(size))
+		if n >= c.Limits.MaxRows || bytes > c.Limits.MaxBytes {
+			return exec.ErrResultTooLarge
+		}
+		n++
+		res.Vals = append(res.Vals, r.Vals...)
+		return nil
+	})
+	if err != nil {
+		return Result{}, err
+	}
+	return res, nil
+}
+
+// textLen returns the length of v's canonical text; scratch is a buffer to
+// render into.
+func textLen(v jsondoc.Value, scratch *[]byte) int {
+	if s, ok := v.Str(); ok && plainText(s) {
+		return len(s) + 2
+	}
+	*scratch = v.Append((*scratch)[:0])
+	return len(*scratch)
+}
+
+// plainText reports whether s is written as JSON text unchanged: printable
+// ASCII without quote or backslash.
+func plainText(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' {
+			return false
+		}
+	}
+	return true
 }
 
 // explain renders the plan of a query as rows {"plan": line}.

@@ -15,6 +15,7 @@ import (
 // Derived writes are not logged: Manager.Apply calls the Deriver for every replayed record,
 // which recomputes them from the same committed state. Derive must therefore be a pure
 // function of the store and the commit's writes, and must not call back into the Manager.
+// Calls never overlap (the commit lock serializes them).
 type Deriver interface {
 	Derive(d *Derivation) error
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/memflux/memflux/mvcc"
 	"github.com/memflux/memflux/txn"
@@ -206,5 +207,68 @@ func TestObservers(t *testing.T) {
 	set(t, m, "y", "x")
 	if a.installs != 2 || a.resets != 0 || b.installs != 3 || b.resets != 1 {
 		t.Errorf("a = %+v, b = %+v", *a, *b)
+	}
+}
+
+// panicker is a Deriver that panics on the value "panic".
+type panicker struct{}
+
+func (panicker) Derive(d *txn.Derivation) error {
+	for i := range d.Len() {
+		if _, _, v := d.Write(i); v.Str() == "panic" {
+			panic("deriver bug")
+		}
+	}
+	return nil
+}
+
+// TestPanicReleasesCommitLock: a panic under the commit lock (in a Deriver, or in the
+// function given to CommitWith) propagates to the committer, and leaves the lock free and
+// nothing committed, so the next commit goes through instead of blocking forever.
+func TestPanicReleasesCommitLock(t *testing.T) {
+	m := txn.NewManager(mvcc.NewStore(), txn.Options{Deriver: panicker{}})
+	for _, tt := range []struct {
+		name   string
+		commit func()
+	}{
+		{"deriver", func() {
+			tx := m.Begin(txn.ModeSnapshot)
+			tx.Put(mvcc.Data, []byte("k"), value.Bytes("panic"))
+			tx.Commit()
+		}},
+		{"CommitWith", func() {
+			m.CommitWith(func(d *txn.Derivation) error { panic("backfill bug") })
+		}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			func() {
+				defer func() {
+					if recover() == nil {
+						t.Fatal("the panic did not reach the committer")
+					}
+				}()
+				tt.commit()
+			}()
+			if n := m.ActiveSnapshots(); n != 0 {
+				t.Fatalf("%d snapshots still registered after the panic", n)
+			}
+			done := make(chan error, 1)
+			go func() {
+				tx := m.Begin(txn.ModeSnapshot)
+				tx.Put(mvcc.Data, []byte("k"), value.Bytes("ok"))
+				done <- tx.Commit()
+			}()
+			select {
+			case err := <-done:
+				if err != nil {
+					t.Fatalf("commit after the panic: %v", err)
+				}
+			case <-time.After(10 * time.Second):
+				t.Fatal("commit blocked for 10s: the commit lock was left held")
+			}
+			if v := m.Store().Latest(mvcc.Data, []byte("k")); v == nil || v.Value().Str() != "ok" {
+				t.Fatalf("k = %v, want the value of the second commit", v)
+			}
+		})
 	}
 }

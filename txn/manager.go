@@ -8,7 +8,7 @@ import (
 	"github.com/memflux/memflux/value"
 )
 
-// Isolation is a transaction isolation level.
+// Isolation is a transaction isolation level (a plain value).
 type Isolation uint8
 
 const (

@@ -37,7 +37,7 @@ func appendRecord(dst []byte, writes []write) []byte {
 	return dst
 }
 
-// Op is one decoded operation of a commit record.
+// Op is one decoded operation of a commit record, a plain value; Key aliases the record.
 type Op struct {
 	Reset bool // FLUSHDB/WIPEDB: every space emptied; Space, Key and Value unused
 	Space mvcc.Space

@@ -7,7 +7,7 @@ import (
 )
 
 // snapshot is one registered read timestamp shared by every transaction that began while
-// the clock stood at ts.
+// the clock stood at ts. ts is immutable; refs is guarded by the registry's mutex.
 type snapshot struct {
 	ts   uint64
 	refs int // guarded by registry.mu
@@ -15,7 +15,8 @@ type snapshot struct {
 
 // registry tracks the snapshots that open transactions read at, so that pruning and vacuum
 // keep the versions they can see. Timestamps are registered in ascending order because a
-// new snapshot always takes the current clock, which never goes back.
+// new snapshot always takes the current clock, which never goes back. It is safe for
+// concurrent use.
 type registry struct {
 	// mu protects list and every snapshot's refs.
 	mu sync.Mutex

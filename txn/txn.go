@@ -7,7 +7,7 @@ import (
 	"github.com/memflux/memflux/value"
 )
 
-// Mode selects how a transaction reads.
+// Mode selects how a transaction reads (a plain value).
 type Mode uint8
 
 const (
@@ -270,16 +270,17 @@ func (t *Txn) Commit() error {
 		t.rec = appendRecord(t.rec[:0], t.ws.entries) // encoded outside the commit lock
 	}
 	wait, err := t.commit()
-	t.finish()
 	if err != nil {
 		return err
 	}
 	return waitDurable(wait)
 }
 
-// commit validates and commits the write set under the commit lock. It returns the wait
-// for durability, which the caller calls after the lock is released (group commit).
+// commit validates and commits the write set under the commit lock, then finishes the
+// transaction (also when something under the lock panics). It returns the wait for
+// durability, which the caller calls after the lock is released (group commit).
 func (t *Txn) commit() (wait func() error, err error) {
+	defer t.finish()
 	m := t.m
 	m.commitMu.Lock()
 	defer m.commitMu.Unlock()

@@ -85,7 +85,8 @@ func Decode(b []byte) (v Value, n int, err error) {
 	}
 }
 
-// decoder reads length-prefixed data from b starting at off.
+// decoder reads length-prefixed data from b starting at off. It belongs to one
+// Decode call and is not safe for concurrent use.
 type decoder struct {
 	b   []byte
 	off int

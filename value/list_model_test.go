@@ -228,38 +228,26 @@ func verifyListVersion(v listVersion) error {
 func TestListModel(t *testing.T) {
 	r := testRand(t)
 	steps := iterations(20000, 1000000)
-	pool := []listVersion{{nil, []string{}}}
-	newest := pool[0]
+	newest := listVersion{nil, []string{}}
+	pool := versionPool[listVersion]{vs: []listVersion{newest}}
 	for step := range steps {
 		grow := step%4000 >= 3000
 		base := newest
 		if r.IntN(4) == 0 && !grow {
-			base = pool[r.IntN(len(pool))]
+			base = pool.pick(r)
 		}
 		next := applyListOp(t, r, base, grow)
 		if err := verifyListVersion(next); err != nil {
 			t.Fatalf("step %d: %v", step, err)
 		}
 		newest = next
-		if len(pool) < 32 {
-			pool = append(pool, next)
-		} else if r.IntN(8) == 0 {
-			pool[r.IntN(len(pool))] = next
-		}
+		pool.add(r, next)
 		if len(next.model) > 20000 { // keep the run fast
 			newest = listVersion{next.l.Trim(0, 999), slices.Clone(next.model[:1000])}
 		}
 		if step%1000 == 0 {
-			for i, v := range pool {
-				if err := verifyListVersion(v); err != nil {
-					t.Fatalf("step %d: old version %d changed: %v", step, i, err)
-				}
-			}
+			pool.verifyAll(t, step, verifyListVersion)
 		}
 	}
-	for i, v := range pool {
-		if err := verifyListVersion(v); err != nil {
-			t.Fatalf("old version %d changed: %v", i, err)
-		}
-	}
+	pool.verifyAll(t, -1, verifyListVersion)
 }

@@ -364,7 +364,8 @@ func each(t *node, h, skip int, fn func(string) bool) bool {
 }
 
 // listBuilder builds a list from elements appended in order, packing them
-// into full chunks and the chunks into full nodes.
+// into full chunks and the chunks into full nodes. It is not safe for concurrent
+// use; the list it returns is.
 type listBuilder struct {
 	level [][]*node // level[i]: pending nodes of height i, fewer than fanout
 	cur   *chunk

@@ -104,8 +104,8 @@ func verifySetVersion(v setVersion) error {
 // result against a map model and that no version ever changes.
 func runSetModel(t *testing.T, r *rand.Rand, steps int) {
 	t.Helper()
-	pool := []setVersion{{nil, map[string]bool{}}}
-	newest := pool[0]
+	newest := setVersion{nil, map[string]bool{}}
+	pool := versionPool[setVersion]{vs: []setVersion{newest}}
 	for step := range steps {
 		universe := 20
 		if step%3000 >= 1000 {
@@ -113,31 +113,19 @@ func runSetModel(t *testing.T, r *rand.Rand, steps int) {
 		}
 		base := newest
 		if r.IntN(4) == 0 {
-			base = pool[r.IntN(len(pool))]
+			base = pool.pick(r)
 		}
 		next := applySetOp(t, r, base, universe)
 		if err := verifySetVersion(next); err != nil {
 			t.Fatalf("step %d: %v", step, err)
 		}
 		newest = next
-		if len(pool) < 32 {
-			pool = append(pool, next)
-		} else if r.IntN(8) == 0 {
-			pool[r.IntN(len(pool))] = next
-		}
+		pool.add(r, next)
 		if step%500 == 0 {
-			for i, v := range pool {
-				if err := verifySetVersion(v); err != nil {
-					t.Fatalf("step %d: old version %d changed: %v", step, i, err)
-				}
-			}
+			pool.verifyAll(t, step, verifySetVersion)
 		}
 	}
-	for i, v := range pool {
-		if err := verifySetVersion(v); err != nil {
-			t.Fatalf("old version %d changed: %v", i, err)
-		}
-	}
+	pool.verifyAll(t, -1, verifySetVersion)
 }
 
 func TestSetModel(t *testing.T) {

@@ -1,6 +1,6 @@
 package value
 
-// Kind says what a key holds.
+// Kind says what a key holds. It is a plain value.
 type Kind uint8
 
 // The kinds of value. KindNone is the zero Value: no value, a tombstone.
@@ -12,7 +12,9 @@ const (
 	KindSet
 )
 
-// String returns the name the TYPE command reports for the kind.
+// String returns the lowercase name of the kind: "string", "json", "list", "set" or
+// "none". (TYPE replies differ for JSON documents: package command reports RedisJSON's
+// "ReJSON-RL" there.)
 func (k Kind) String() string {
 	switch k {
 	case KindBytes:

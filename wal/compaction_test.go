@@ -40,6 +40,32 @@ func (c *committer) commit() error {
 	return c.l.Wait(p)
 }
 
+// start runs n goroutines that commit until the returned function is called; it waits
+// for them. A failed commit fails the test and ends its goroutine.
+func (c *committer) start(t *testing.T, n int) (stop func()) {
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	for range n {
+		wg.Go(func() {
+			for {
+				select {
+				case <-done:
+					return
+				default:
+				}
+				if err := c.commit(); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		})
+	}
+	return func() {
+		close(done)
+		wg.Wait()
+	}
+}
+
 // awaitCommits blocks until n more records have been appended, or an
 // Append failed (the committing goroutine reports that).
 func (c *committer) awaitCommits(n uint64) {
@@ -75,23 +101,7 @@ func TestCompactionConcurrent(t *testing.T) {
 			l := mustOpen(t, opts)
 			l.finalTail = 512 // force several lock-free copy passes
 			c := newCommitter(l)
-			stop := make(chan struct{})
-			var wg sync.WaitGroup
-			for range 4 {
-				wg.Go(func() {
-					for {
-						select {
-						case <-stop:
-							return
-						default:
-						}
-						if err := c.commit(); err != nil {
-							t.Error(err)
-							return
-						}
-					}
-				})
-			}
+			stop := c.start(t, 4)
 			var covered uint64
 			for round := range 3 {
 				c.awaitCommits(300)
@@ -105,8 +115,7 @@ func TestCompactionConcurrent(t *testing.T) {
 					t.Fatalf("round %d: overflow is %d bytes after compaction, want 0", round, got)
 				}
 			}
-			close(stop)
-			wg.Wait()
+			stop()
 			last := c.last()
 			want := entriesFor(rangeTS(covered+1, last)...)
 			checkEntries(t, replayAll(t, l), want)
@@ -332,23 +341,7 @@ func TestCompactionStress(t *testing.T) {
 	opts.OverflowPath = filepath.Join(dir, "stress.wal.overflow")
 	l := mustOpen(t, opts)
 	c := newCommitter(l)
-	var wg sync.WaitGroup
-	stop := make(chan struct{})
-	for range 8 {
-		wg.Go(func() {
-			for {
-				select {
-				case <-stop:
-					return
-				default:
-				}
-				if err := c.commit(); err != nil {
-					t.Error(err)
-					return
-				}
-			}
-		})
-	}
+	stop := c.start(t, 8)
 	var covered uint64
 	for range rounds {
 		c.awaitCommits(100)
@@ -358,8 +351,7 @@ func TestCompactionStress(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	close(stop)
-	wg.Wait()
+	stop()
 	want := entriesFor(rangeTS(covered+1, c.last())...)
 	mustClose(t, l)
 	l = mustOpen(t, opts)

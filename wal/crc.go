@@ -17,7 +17,8 @@ import "hash/crc32"
 //	Checksum(b[i:j]) = ^(Z_(j-i)(0xffffffff) ^ U(0, b[i:j]))
 //
 // R is stored every rangeMark bytes and completed from there on demand;
-// past live the bytes are zero, so R(x) = Z_(x-live)(R(live)).
+// past live the bytes are zero, so R(x) = Z_(x-live)(R(live)). A rangeCRC
+// belongs to one recovery scan and is not safe for concurrent use.
 type rangeCRC struct {
 	b          []byte
 	base, live int64    // b[live:] is all zero

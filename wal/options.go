@@ -60,7 +60,7 @@ const (
 )
 
 // Options configures Open. The zero value is usable: both files in the
-// working directory, durability None. Open copies it.
+// working directory, durability None. It is a plain value; Open copies it.
 type Options struct {
 	// PrimaryPath is the primary log file; "" means DefaultPrimaryPath.
 	PrimaryPath string

@@ -64,7 +64,7 @@ const (
 
 // RequestError reports a malformed request after which the stream is still in
 // sync: the server replies with Msg and keeps the connection. The next
-// ReadCommand call decodes the following request.
+// ReadCommand call decodes the following request. It is a plain value.
 type RequestError struct {
 	// Msg is the reply text, without the "ERR " prefix.
 	Msg string
@@ -80,7 +80,8 @@ func (e *RequestError) Unwrap() error { return e.Err }
 
 // ProtocolError reports input after which the stream can no longer be
 // trusted: the server replies with Msg and closes the connection. The Reader
-// is dead afterwards; every later ReadCommand call returns the same error.
+// is dead afterwards; every later ReadCommand call returns the same error. It
+// is a plain value.
 type ProtocolError struct {
 	// Msg is the reply text, without the "ERR " prefix.
 	Msg string

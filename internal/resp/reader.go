@@ -26,7 +26,7 @@ const (
 )
 
 // Limits bounds what a single request may make the Reader buffer. Zero or
-// negative fields mean the defaults.
+// negative fields mean the defaults. It is a plain value; NewReader copies it.
 type Limits struct {
 	// MaxBulkLen is the largest accepted bulk-string length (default 512 MiB).
 	MaxBulkLen int64

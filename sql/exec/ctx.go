@@ -50,6 +50,16 @@ type Ctx struct {
 	// since it was last reset: a subquery whose run read nothing outside
 	// itself gives the same rows for every outer row and can be cached.
 	minRead int
+	// values is the projection that emits its rows in column form
+	// (TakeValues); nil: every projection renders text.
+	values *Project
+
+	// Free states of finished operator runs, reused by later runs of the
+	// execution (and of later executions of a pooled Ctx).
+	scanRuns []*scanRun
+	projRuns []*projectRun
+	frames   []*Frame
+	buf      []byte // TakeBuf
 }
 
 // noRead is minRead when no outer frame was read.
@@ -84,6 +94,12 @@ func NewCtx(tx *txn.Txn, params []jsondoc.Value, nState int, lim Limits) *Ctx {
 	}
 	return &Ctx{Tx: tx, Params: params, Limits: lim, state: make([]any, nState), minRead: noRead}
 }
+
+// TakeValues makes the static projection p emit its rows in column form: each
+// row's Vals hold the values of p.Columns() and its slots no text. Only the
+// statement's own projection may be chosen, and only when nothing between it
+// and the caller reads the text (a LIMIT may).
+func (c *Ctx) TakeValues(p *Project) { c.values = p }
 
 // Now returns the transaction's start time (NOW()).
 func (c *Ctx) Now() time.Time {

@@ -33,6 +33,9 @@ type Project struct {
 	dynamic bool
 	layout  []int    // static: item index per output member, sorted by name
 	heads   []string // static: `{"name":` / `,"name":` per output member
+	cols    []string // static: output names in select-list order, each once
+	colOf   []int    // static: position in cols of each layout member
+	textLen int      // static: rendered length of an object without its values
 }
 
 // NewProject returns a projection over items.
@@ -63,50 +66,174 @@ func NewProject(input Node, items []ProjItem, keepVals bool) *Project {
 		}
 		h = jsondoc.Quote(h, n)
 		p.heads = append(p.heads, string(append(h, ':')))
+		p.textLen += len(p.heads[i])
+	}
+	p.textLen++ // the closing brace
+	for _, it := range items {
+		if !slices.Contains(p.cols, it.Name) {
+			p.cols = append(p.cols, it.Name)
+		}
+	}
+	for _, i := range p.layout {
+		p.colOf = append(p.colOf, slices.Index(p.cols, items[i].Name))
 	}
 	return p
 }
 
+// Columns returns the output column names of a static projection in select-list
+// order, each once, or nil when the members depend on the data (q.*). It is the
+// layout of the rows Run emits in column form (Ctx.TakeValues).
+func (p *Project) Columns() []string {
+	if p.dynamic {
+		return nil
+	}
+	return p.cols
+}
+
+// TextLen returns the length of the object a static projection renders for
+// values whose canonical texts total n bytes.
+func (p *Project) TextLen(n int) int {
+	if len(p.layout) == 0 {
+		return 2 // {}
+	}
+	return p.textLen + n
+}
+
 // Run implements Node.
 func (p *Project) Run(c *Ctx, outer *Frame, emit Emit) error {
-	f := Frame{Outer: outer, Ctx: c, Depth: depthOf(outer)}
-	out := Row{Slots: make([]Slot, 1)}
-	var vals []jsondoc.Value
-	if p.KeepVals {
-		vals = make([]jsondoc.Value, len(p.Items))
-		out.Vals = vals
+	r := c.projectRun()
+	r.start(p, c, outer, emit)
+	var err error
+	if c.values == p && !p.dynamic {
+		err = p.Input.Run(c, outer, r.valueRow)
+	} else {
+		err = p.Input.Run(c, outer, r.textRow)
 	}
-	var buf []byte
-	var tb textBuf
-	var members []Member
-	return p.Input.Run(c, outer, func(r *Row) error {
-		f.Row = r
-		var err error
+	r.finish()
+	c.projRuns = append(c.projRuns, r)
+	return err
+}
+
+// projectRun is the state of one run of a Project: the output row, the frame of
+// the input rows and the functions receiving them, bound once. A finished run's
+// state is reused by later runs of the execution (Ctx.projectRun); the rendered
+// text goes to a textBuf of the run's own. It is not safe for concurrent use.
+type projectRun struct {
+	p       *Project
+	emit    Emit
+	f       Frame
+	out     Row
+	slot    [1]Slot
+	vals    []jsondoc.Value // KeepVals or column form: backing of out.Vals
+	kept    []jsondoc.Value // KeepVals: the item values of the current row
+	buf     []byte
+	scratch []byte
+	members []Member
+	tb      textBuf
+	// textRow and valueRow are r.doTextRow and r.doValueRow.
+	textRow, valueRow Emit
+}
+
+// projectRun returns a free projection state of the execution, or a new one.
+func (c *Ctx) projectRun() *projectRun {
+	if n := len(c.projRuns); n > 0 {
+		r := c.projRuns[n-1]
+		c.projRuns = c.projRuns[:n-1]
+		return r
+	}
+	r := &projectRun{}
+	r.textRow, r.valueRow = r.doTextRow, r.doValueRow
+	return r
+}
+
+// start prepares the state for a run of p.
+func (r *projectRun) start(p *Project, c *Ctx, outer *Frame, emit Emit) {
+	r.p, r.emit = p, emit
+	r.f = Frame{Outer: outer, Ctx: c, Depth: depthOf(outer)}
+	r.out = Row{Slots: r.slot[:]}
+	n := 0
+	switch {
+	case c.values == p && !p.dynamic:
+		r.out.Slots = nil
+		n = len(p.cols)
+	case p.KeepVals:
+		n = len(p.Items)
+	}
+	if n > 0 {
+		if cap(r.vals) < n {
+			r.vals = make([]jsondoc.Value, n)
+		}
+		r.out.Vals = r.vals[:n]
+		clear(r.out.Vals)
 		if p.KeepVals {
-			for i := range p.Items {
-				if p.Items[i].Star {
-					continue
-				}
-				if vals[i], err = p.Items[i].Expr(&f); err != nil {
-					return err
-				}
+			r.kept = r.out.Vals
+		}
+	}
+	r.tb = textBuf{} // rendered rows outlive the run: never reuse their chunks
+}
+
+// finish drops what the run referenced, so that a free state keeps nothing alive.
+func (r *projectRun) finish() {
+	clear(r.vals)
+	clear(r.members)
+	r.slot[0] = Slot{}
+	r.p, r.emit, r.f, r.out, r.kept, r.tb = nil, nil, Frame{}, Row{}, nil, textBuf{}
+}
+
+// doTextRow renders one input row as an output object.
+func (r *projectRun) doTextRow(in *Row) error {
+	p := r.p
+	r.f.Row = in
+	vals := r.kept
+	var err error
+	if p.KeepVals {
+		for i := range p.Items {
+			if p.Items[i].Star {
+				continue
+			}
+			if vals[i], err = p.Items[i].Expr(&r.f); err != nil {
+				return err
 			}
 		}
-		buf = buf[:0]
-		if p.dynamic {
-			members, buf, err = p.dynamicRow(&f, members[:0], buf, vals)
-		} else {
-			buf, err = p.staticRow(&f, buf, vals)
+	}
+	r.buf = r.buf[:0]
+	if p.dynamic {
+		r.members, r.buf, err = p.dynamicRow(&r.f, r.members[:0], r.buf, vals)
+	} else {
+		r.buf, err = p.staticRow(&r.f, r.buf, vals)
+	}
+	if err != nil {
+		return err
+	}
+	r.out.Slots[0].Doc = r.tb.finish(r.buf)
+	if p.KeepVals && p.dynamic {
+		r.out.Vals = Positional(&Row{Slots: r.out.Slots})
+	}
+	return r.emit(&r.out)
+}
+
+// doValueRow is doTextRow in column form (Ctx.TakeValues): the output row carries
+// in Vals the value of every Columns name (that of its last item) and no text.
+// The items are evaluated in the order the text form renders them, so that the
+// same error comes first; an item without an Expr is rendered and decoded.
+func (r *projectRun) doValueRow(in *Row) error {
+	p := r.p
+	r.f.Row = in
+	for k, i := range p.layout {
+		it := &p.Items[i]
+		var v jsondoc.Value
+		var err error
+		if it.Expr != nil {
+			v, err = it.Expr(&r.f)
+		} else if r.scratch, err = it.App(&r.f, r.scratch[:0]); err == nil {
+			v = jsondoc.Decode(string(r.scratch))
 		}
 		if err != nil {
 			return err
 		}
-		out.Slots[0].Doc = tb.finish(buf)
-		if p.KeepVals && p.dynamic {
-			out.Vals = Positional(&Row{Slots: out.Slots})
-		}
-		return emit(&out)
-	})
+		r.out.Vals[p.colOf[k]] = v
+	}
+	return r.emit(&r.out)
 }
 
 func (p *Project) staticRow(f *Frame, buf []byte, vals []jsondoc.Value) ([]byte, error) {

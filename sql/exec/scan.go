@@ -3,7 +3,6 @@ package exec
 import (
 	"unsafe"
 
-	"github.com/memflux/memflux/jsondoc"
 	"github.com/memflux/memflux/mvcc"
 	"github.com/memflux/memflux/sql/sem"
 	"github.com/memflux/memflux/value"
@@ -51,46 +50,98 @@ func DocOf(v value.Value) string {
 
 // Run implements Node.
 func (s *Scan) Run(c *Ctx, outer *Frame, emit Emit) error {
-	row := Row{Slots: make([]Slot, s.Width)}
-	f := Frame{Row: &row, Outer: outer, Ctx: c, Depth: depthOf(outer)}
-	slot := &row.Slots[s.Slot]
-	prefix := s.Table + ":"
-	slot.Pre = len(prefix)
-	var keys []byte
+	r := c.scanRun()
+	r.start(s, c, outer, emit)
 	var err error
-	fn := func(key []byte, v value.Value) bool {
-		slot.Doc = DocOf(v)
-		if s.NeedKey {
-			if cap(keys)-len(keys) < len(key) {
-				// Chunks grow from 256 bytes to 16 KiB, so that a point
-				// lookup does not pay for a large buffer.
-				keys = make([]byte, 0, max(min(2*cap(keys), 16<<10), 256, len(key)))
-			}
-			start := len(keys)
-			keys = append(keys, key...)
-			kb := keys[start:len(keys):len(keys)]
-			slot.Key = unsafe.String(unsafe.SliceData(kb), len(kb))
-		}
-		if s.Filter != nil {
-			var v jsondoc.Value
-			if v, err = s.Filter(&f); err != nil {
-				return false
-			}
-			if !sem.IsTrue(v) {
-				return true
-			}
-		}
-		err = emit(&row)
-		return err == nil
-	}
 	if s.Path != nil {
-		if perr := s.Path.Scan(c, fn); perr != nil {
-			return perr
-		}
-		return err
+		err = s.Path.Scan(c, r.visit)
+	} else {
+		c.Tx.ScanPrefix(mvcc.Data, r.prefix, r.visit)
 	}
-	c.Tx.ScanPrefix(mvcc.Data, []byte(prefix), fn)
+	if err == nil {
+		err = r.err
+	}
+	r.finish()
+	c.scanRuns = append(c.scanRuns, r)
 	return err
+}
+
+// scanRun is the state of one run of a Scan: the row it emits, the row's frame and
+// the function visiting each document, bound to them once. A finished run's state
+// is reused by later runs of the execution (Ctx.scanRun), so that a run allocates
+// nothing but the keys it keeps. It is not safe for concurrent use.
+type scanRun struct {
+	s      *Scan
+	emit   Emit
+	row    Row
+	f      Frame
+	slots  []Slot // backing of row.Slots
+	prefix []byte // "<Table>:"
+	keys   []byte // chunk the row keys are copied to; never reused by another run
+	err    error
+	visit  func(key []byte, v value.Value) bool // r.doVisit
+}
+
+// scanRun returns a free scan state of the execution, or a new one.
+func (c *Ctx) scanRun() *scanRun {
+	if n := len(c.scanRuns); n > 0 {
+		r := c.scanRuns[n-1]
+		c.scanRuns = c.scanRuns[:n-1]
+		return r
+	}
+	r := &scanRun{}
+	r.visit = r.doVisit
+	return r
+}
+
+// start prepares the state for a run of s.
+func (r *scanRun) start(s *Scan, c *Ctx, outer *Frame, emit Emit) {
+	r.s, r.emit = s, emit
+	if cap(r.slots) < s.Width {
+		r.slots = make([]Slot, s.Width)
+	}
+	r.row.Slots = r.slots[:s.Width]
+	clear(r.row.Slots)
+	r.f = Frame{Row: &r.row, Outer: outer, Ctx: c, Depth: depthOf(outer)}
+	r.prefix = append(append(r.prefix[:0], s.Table...), ':')
+	r.row.Slots[s.Slot].Pre = len(r.prefix)
+	r.keys, r.err = nil, nil
+}
+
+// finish drops what the run referenced, so that a free state keeps nothing alive.
+func (r *scanRun) finish() {
+	clear(r.row.Slots)
+	r.s, r.emit, r.f, r.keys, r.err = nil, nil, Frame{}, nil, nil
+}
+
+// doVisit filters and emits one document.
+func (r *scanRun) doVisit(key []byte, v value.Value) bool {
+	s := r.s
+	slot := &r.row.Slots[s.Slot]
+	slot.Doc = DocOf(v)
+	if s.NeedKey {
+		if cap(r.keys)-len(r.keys) < len(key) {
+			// Chunks grow from 256 bytes to 16 KiB, so that a point
+			// lookup does not pay for a large buffer.
+			r.keys = make([]byte, 0, max(min(2*cap(r.keys), 16<<10), 256, len(key)))
+		}
+		start := len(r.keys)
+		r.keys = append(r.keys, key...)
+		kb := r.keys[start:len(r.keys):len(r.keys)]
+		slot.Key = unsafe.String(unsafe.SliceData(kb), len(kb))
+	}
+	if s.Filter != nil {
+		fv, err := s.Filter(&r.f)
+		if err != nil {
+			r.err = err
+			return false
+		}
+		if !sem.IsTrue(fv) {
+			return true
+		}
+	}
+	r.err = r.emit(&r.row)
+	return r.err == nil
 }
 
 // Explain implements Node.

@@ -298,19 +298,27 @@ func (p *Planner) numericKey(sc *scope, e ast.Expr) bool {
 
 // appender compiles e for rendering: plain columns copy their raw text.
 func (p *Planner) appender(sc *scope, e ast.Expr) (exec.Appender, error) {
+	app, _, err := p.valueAppender(sc, e)
+	return app, err
+}
+
+// valueAppender is appender that also returns e compiled to its value, which
+// is what the appender renders (rows taken in column form read it).
+func (p *Planner) valueAppender(sc *scope, e ast.Expr) (exec.Appender, exec.Expr, error) {
 	if ref, ok := e.(*ast.ColumnRef); ok && sc.agg == nil && !sc.output {
 		cands, path := sc.resolve(ref)
-		return exec.ResolveAppender(cands, path), nil
+		return exec.ResolveAppender(cands, path), exec.Resolve(cands, path), nil
 	}
 	c, err := p.compile(sc, e)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if c.konst {
-		text := string(c.val.Append(nil))
-		return func(_ *exec.Frame, dst []byte) ([]byte, error) { return append(dst, text...), nil }, nil
+		v, text := c.val, string(c.val.Append(nil))
+		return func(_ *exec.Frame, dst []byte) ([]byte, error) { return append(dst, text...), nil },
+			func(*exec.Frame) (jsondoc.Value, error) { return v, nil }, nil
 	}
-	return exec.ExprAppender(c.fn), nil
+	return exec.ExprAppender(c.fn), c.fn, nil
 }
 
 // project plans the select list (SPEC §4.8).
@@ -342,19 +350,12 @@ func (p *Planner) project(sc *scope, core *ast.SelectCore, node exec.Node, keepV
 			return nil, nil, sem.NewError(sem.ErrPlan, "'*' must be the only item of the select list")
 		}
 		name := it.OutputName()
-		app, err := p.appender(sc, it.Expr)
+		app, val, err := p.valueAppender(sc, it.Expr)
 		if err != nil {
 			return nil, nil, err
 		}
-		item := exec.ProjItem{Name: name, App: app}
-		if keepVals {
-			c, err := p.compile(sc, it.Expr)
-			if err != nil {
-				return nil, nil, err
-			}
-			item.Expr = c.fn
-		}
-		items = append(items, item)
+		// Expr serves kept values and rows taken in column form.
+		items = append(items, exec.ProjItem{Name: name, App: app, Expr: val})
 		names = append(names, name)
 	}
 	if dynamic {

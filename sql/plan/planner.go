@@ -31,6 +31,10 @@ type Plan struct {
 	NState int
 	// Names are the output column names when static.
 	Names []string
+	// Values is the statement's projection when its rows can be taken in
+	// column form (exec.Ctx.TakeValues): a static select list with at most a
+	// LIMIT above it; nil otherwise.
+	Values *exec.Project
 }
 
 // Explain returns the EXPLAIN lines of the plan.
@@ -51,7 +55,19 @@ func (p *Planner) PlanQuery(sel *ast.Select) (*Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Plan{Root: node, NState: p.nState, Names: names}, nil
+	return &Plan{Root: node, NState: p.nState, Names: names, Values: valuesOf(node)}, nil
+}
+
+// valuesOf returns the projection of a plan root that may emit its rows in
+// column form: the root itself or the input of a root LIMIT, when static.
+func valuesOf(root exec.Node) *exec.Project {
+	if l, ok := root.(*exec.Limit); ok {
+		root = l.Input
+	}
+	if p, ok := root.(*exec.Project); ok && len(p.Columns()) > 0 {
+		return p
+	}
+	return nil
 }
 
 // cteDef is a CTE visible to a statement.

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	plar "github.com/plar/go-adaptive-radix-tree/v2"
 )
 
 func TestBasics(t *testing.T) {
@@ -117,6 +119,52 @@ func TestModel(t *testing.T) {
 			}
 			if tr.Len() != len(m) {
 				t.Fatalf("seed %d: Len() = %d, want %d", seed, tr.Len(), len(m))
+			}
+		}
+	}
+}
+
+// TestPlarShrinkLosesPrefixKey: with key "K" and 49 longer keys "K"+byte (a Node256 under
+// "K"), deleting one of those shrinks the node to a Node48, and the plar tree (v2.0.3)
+// loses "K" itself. The wrapper must keep it, through every delete down to none, and
+// keep Len exact.
+func TestPlarShrinkLosesPrefixKey(t *testing.T) {
+	raw := plar.New()
+	raw.Insert(plar.Key("K"), 0)
+	for i := range 49 {
+		raw.Insert(plar.Key{'K', byte(i)}, 0)
+	}
+	raw.Delete(plar.Key{'K', 0})
+	if _, ok := raw.Search(plar.Key("K")); !ok {
+		t.Logf("the plar tree still loses a prefix key when a Node256 shrinks")
+	}
+
+	for _, n := range []int{48, 49, 50, 100, 256} {
+		tr := New[int]()
+		vals := make([]int, n+1)
+		key := func(i int) []byte {
+			if i == n {
+				return []byte("K")
+			}
+			return []byte{'K', byte(i)}
+		}
+		for i := range n + 1 {
+			tr.GetOrInsert(key(i), func() *int { return &vals[i] })
+		}
+		for i := range n {
+			if !tr.CompareAndDelete(key(i), &vals[i]) {
+				t.Fatalf("n=%d: CompareAndDelete(%q) failed", n, key(i))
+			}
+			if v := tr.Get([]byte("K")); v != &vals[n] {
+				t.Fatalf("n=%d: after deleting %d of %d longer keys, Get(K) = %v", n, i+1, n, v)
+			}
+			if got, want := tr.Len(), n-i; got != want {
+				t.Fatalf("n=%d: Len() = %d, want %d", n, got, want)
+			}
+			var scanned int
+			tr.Scan(nil, func([]byte, *int) bool { scanned++; return true })
+			if scanned != n-i {
+				t.Fatalf("n=%d: Scan saw %d keys, want %d", n, scanned, n-i)
 			}
 		}
 	}

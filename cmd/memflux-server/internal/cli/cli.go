@@ -44,9 +44,6 @@ const DefaultConfigFile = "config.json"
 // shutdownTimeout bounds how long a stop waits for in-flight commands.
 const shutdownTimeout = 10 * time.Second
 
-// errUsage marks command-line mistakes (exit status 2).
-var errUsage = errors.New("usage")
-
 // Main runs memflux-server with args (without the program name) until ctx is done, which
 // main.go arranges on SIGINT and SIGTERM, and returns the exit status: 0 after a clean
 // stop or --help, 2 for a bad flag, 1 for any other error (logged to stderr).
@@ -231,7 +228,7 @@ func inDir(dir, name string) string {
 	return filepath.Join(dir, name)
 }
 
-// flags holds the command line.
+// flags holds the command line; it is a plain value owned by one Run.
 type flags struct {
 	fs         *flag.FlagSet
 	configPath string
