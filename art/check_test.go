@@ -283,6 +283,31 @@ func (m *model) scanPrefix(prefix string, limit int) []string {
 	return out
 }
 
+// scanReverse returns the model's keys < end in descending order (nil end: all; limit
+// < 0: all).
+func (m *model) scanReverse(end []byte, limit int) []string {
+	i := len(m.keys)
+	if end != nil {
+		i, _ = slices.BinarySearch(m.keys, string(end))
+	}
+	var out []string
+	for j := i - 1; j >= 0 && (limit < 0 || len(out) < limit); j-- {
+		out = append(out, m.keys[j])
+	}
+	return out
+}
+
+// scanPrefixReverse returns the model's keys with the prefix in descending order (limit
+// < 0: all).
+func (m *model) scanPrefixReverse(prefix string, limit int) []string {
+	all := m.scanPrefix(prefix, -1)
+	slices.Reverse(all)
+	if limit >= 0 && len(all) > limit {
+		all = all[:limit]
+	}
+	return all
+}
+
 // equalKeys reports whether two key lists are equal, treating nil and empty
 // alike.
 func equalKeys(a, b []string) bool {

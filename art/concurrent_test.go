@@ -182,6 +182,25 @@ func checkReads(r *rand.Rand, tr *Tree[val], stable, churn []string, fail func(s
 	}
 	if !containsAll(got, stable[lo:hi]) {
 		fail("ScanPrefix(%s) missed stable keys", fmtKey(p))
+		return
+	}
+	// Reverse: stable keys in [last seen key, end) must all have been seen.
+	end := []byte(stable[r.IntN(len(stable))])
+	if r.IntN(4) == 0 {
+		end = nil
+	}
+	got = scanKeysDesc(tr.ScanReverse, end, limit, fail)
+	hi = len(stable)
+	if end != nil {
+		hi, _ = slices.BinarySearch(stable, string(end))
+	}
+	lo = 0
+	if len(got) == limit {
+		lo, _ = slices.BinarySearch(stable, got[len(got)-1])
+	}
+	slices.Reverse(got)
+	if !containsAll(got, stable[lo:hi]) {
+		fail("ScanReverse(%s, limit %d) missed stable keys in %q", fmtKey(end), limit, got)
 	}
 }
 
@@ -197,6 +216,24 @@ func scanKeys(scan func([]byte, func([]byte, *val) bool), arg []byte, limit int,
 		}
 		if len(got) > 0 && bytes.Compare([]byte(got[len(got)-1]), k) >= 0 {
 			fail("scan(%s) not ascending: %s then %s", fmtKey(arg), fmtKey(got[len(got)-1]), fmtKey(k))
+			return false
+		}
+		got = append(got, string(k))
+		return limit < 0 || len(got) < limit
+	})
+	return got
+}
+
+// scanKeysDesc is scanKeys for a descending scan.
+func scanKeysDesc(scan func([]byte, func([]byte, *val) bool), arg []byte, limit int, fail func(string, ...any)) []string {
+	var got []string
+	scan(arg, func(k []byte, v *val) bool {
+		if v == nil || v.key != string(k) {
+			fail("reverse scan(%s) yielded %s with value %v", fmtKey(arg), fmtKey(k), v)
+			return false
+		}
+		if len(got) > 0 && bytes.Compare([]byte(got[len(got)-1]), k) <= 0 {
+			fail("reverse scan(%s) not descending: %s then %s", fmtKey(arg), fmtKey(got[len(got)-1]), fmtKey(k))
 			return false
 		}
 		got = append(got, string(k))

@@ -8,7 +8,9 @@
 // MVCC version chain (package mvcc); art knows nothing of it. Keys are
 // arbitrary bytes: 0x00 bytes, the empty key and keys that are prefixes of
 // other keys are all fine. A table is a key prefix, so a table scan is
-// ScanPrefix.
+// ScanPrefix. Scan and ScanPrefix ascend; ScanReverse (keys below an end
+// key) and ScanPrefixReverse descend, walking the same nodes from the
+// highest branch byte down.
 //
 // There is no Put: the value of an existing key is never replaced (the mvcc
 // layer updates the pointed-to chain atomically, never the tree). The only

@@ -111,6 +111,9 @@ type harness struct {
 	m     *model
 	next  int
 	check func() // structural validation, may be nil
+	// tree is idx when it is a Tree: the reverse scans are checked only there (the
+	// reference has none).
+	tree *Tree[val]
 }
 
 func (h *harness) insert(k []byte) {
@@ -186,6 +189,22 @@ func (h *harness) scanPrefix(prefix []byte, limit int) {
 	}
 }
 
+func (h *harness) scanReverse(end []byte, limit int) {
+	h.t.Helper()
+	got := h.collect(h.tree.ScanReverse, end, limit)
+	if want := h.m.scanReverse(end, limit); !equalKeys(got, want) {
+		h.t.Fatalf("%s: ScanReverse(%s, limit %d) =\n%q\nwant\n%q", h.name, fmtKey(end), limit, got, want)
+	}
+}
+
+func (h *harness) scanPrefixReverse(prefix []byte, limit int) {
+	h.t.Helper()
+	got := h.collect(h.tree.ScanPrefixReverse, prefix, limit)
+	if want := h.m.scanPrefixReverse(string(prefix), limit); !equalKeys(got, want) {
+		h.t.Fatalf("%s: ScanPrefixReverse(%s, limit %d) =\n%q\nwant\n%q", h.name, fmtKey(prefix), limit, got, want)
+	}
+}
+
 // randLimit returns a scan limit: mostly small, sometimes unlimited (-1).
 func randLimit(rng *rand.Rand) int {
 	if l := rng.IntN(30) - 5; l > 0 {
@@ -215,8 +234,15 @@ func (h *harness) run(rng *rand.Rand, n int) {
 			h.get(k)
 		case op < 88:
 			h.scan(k, randLimit(rng))
-		default:
+		case op < 94 || h.tree == nil:
 			h.scanPrefix(k[:rng.IntN(len(k)+1)], randLimit(rng))
+		case op < 97:
+			if rng.IntN(8) == 0 {
+				k = nil // the whole tree
+			}
+			h.scanReverse(k, randLimit(rng))
+		default:
+			h.scanPrefixReverse(k[:rng.IntN(len(k)+1)], randLimit(rng))
 		}
 		if got, want := h.idx.Len(), len(h.m.m); got != want {
 			h.t.Fatalf("%s: Len() = %d, want %d", h.name, got, want)
@@ -226,6 +252,9 @@ func (h *harness) run(rng *rand.Rand, n int) {
 		}
 	}
 	h.scan(nil, -1)
+	if h.tree != nil {
+		h.scanReverse(nil, -1)
+	}
 }
 
 // TestModel runs random operations on a Tree and on the plar reference and
@@ -247,7 +276,7 @@ func TestModel(t *testing.T) {
 				t.Logf("round seed %d", seed+r)
 			}
 			tr := New[val]()
-			h := &harness{t: t, name: "art", idx: tr, m: newModel()}
+			h := &harness{t: t, name: "art", idx: tr, m: newModel(), tree: tr}
 			h.check = func() {
 				t.Helper()
 				keys, vals, err := validate(tr)
@@ -333,6 +362,16 @@ func TestModelRandomKeys(t *testing.T) {
 		}
 		if got := scanKeys(tr.ScanPrefix, []byte(start), -1, t.Fatalf); !equalKeys(got, keys[i:j]) {
 			t.Fatalf("ScanPrefix(%s) yielded %d keys, want %d", fmtKey(start), len(got), j-i)
+		}
+		wantRev := slices.Clone(keys[max(0, i-50):i])
+		slices.Reverse(wantRev)
+		if got := scanKeysDesc(tr.ScanReverse, []byte(start), 50, t.Fatalf); !equalKeys(got, wantRev) {
+			t.Fatalf("ScanReverse(%s) = %q, want %q", fmtKey(start), got, wantRev)
+		}
+		wantRev = slices.Clone(keys[i:j])
+		slices.Reverse(wantRev)
+		if got := scanKeysDesc(tr.ScanPrefixReverse, []byte(start), -1, t.Fatalf); !equalKeys(got, wantRev) {
+			t.Fatalf("ScanPrefixReverse(%s) yielded %d keys, want %d", fmtKey(start), len(got), j-i)
 		}
 	}
 	rng.Shuffle(len(keys), func(i, j int) { keys[i], keys[j] = keys[j], keys[i] })
