@@ -137,7 +137,7 @@ func (s *Session) execSQLIn(t *txn.Txn, p *sql.Prepared, params []jsondoc.Value,
 			panic(r)
 		}
 	}()
-	res, err := s.execEngine(t, p, params, columns)
+	res, err := s.execEngine(t, p, params, sql.ExecOptions{Columns: columns})
 	if err != nil {
 		t.RollbackToMark(mark)
 	}
@@ -160,7 +160,8 @@ func (s *Session) execSQLAuto(p *sql.Prepared, params []jsondoc.Value, columns b
 		if readOnly {
 			t.SkipReadTracking()
 		}
-		res, err = s.execEngine(t, p, params, columns)
+		// A read-only attempt is an untracked snapshot transaction.
+		res, err = s.execEngine(t, p, params, sql.ExecOptions{Columns: columns, Snapshot: readOnly})
 		if err != nil {
 			t.Rollback()
 			return sql.Result{}, err
@@ -183,15 +184,8 @@ func (s *Session) execSQLAuto(p *sql.Prepared, params []jsondoc.Value, columns b
 
 // execEngine runs a statement in t on the engine, with the SQL command's
 // errors.
-func (s *Session) execEngine(t *txn.Txn, p *sql.Prepared, params []jsondoc.Value, columns bool) (sql.Result, error) {
-	eng := s.env.SQL()
-	var res sql.Result
-	var err error
-	if columns {
-		res, err = eng.ExecColumns(t, p, params)
-	} else {
-		res, err = eng.ExecPrepared(t, p, params...)
-	}
+func (s *Session) execEngine(t *txn.Txn, p *sql.Prepared, params []jsondoc.Value, opts sql.ExecOptions) (sql.Result, error) {
+	res, err := s.env.SQL().ExecWith(t, p, params, opts)
 	if err != nil {
 		return sql.Result{}, sqlError(err)
 	}
@@ -224,8 +218,9 @@ func (s *Session) admitSQL(p *sql.Prepared, params []jsondoc.Value) error {
 		return nil
 	}
 	n := len(p.Text)
+	var buf [64]byte
 	for _, v := range params {
-		n += len(v.String())
+		n += len(v.Append(buf[:0])) // the length of v.String(), without keeping it
 	}
 	return s.env.Memory.Admit(int64(n))
 }

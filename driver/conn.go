@@ -34,7 +34,18 @@ var (
 	_ driver.Pinger             = (*conn)(nil)
 	_ driver.SessionResetter    = (*conn)(nil)
 	_ driver.Validator          = (*conn)(nil)
+	_ driver.NamedValueChecker  = (*conn)(nil)
 )
+
+// CheckNamedValue lets an int argument through as it is, which database/sql would
+// otherwise convert to an int64 in a new interface value; the statement converts it
+// as that int64. Everything else takes database/sql's default conversion.
+func (c *conn) CheckNamedValue(nv *driver.NamedValue) error {
+	if _, ok := nv.Value.(int); ok {
+		return nil
+	}
+	return driver.ErrSkip
+}
 
 // Prepare parses a query once for repeated execution.
 func (c *conn) Prepare(query string) (driver.Stmt, error) {
@@ -150,6 +161,9 @@ func (c *conn) query(s *stmt, args []driver.NamedValue) (driver.Rows, error) {
 		if err != nil {
 			return nil, err
 		}
+		if res.Kind == mfsql.ResultRows && len(res.Cols) > 0 {
+			return columnRows(s.rowsBuf(), res.Cols, res.Vals, s.st.cols), nil
+		}
 		return resultRows(res, s.st.cols), nil
 	}
 	rep, err := c.run(s.st, args)
@@ -251,6 +265,17 @@ type stmt struct {
 	st     *statement
 	prep   *memflux.Stmt   // SQL: the prepared statement, made at the first execution
 	params []jsondoc.Value // SQL: the parameter buffer, reused by every execution
+	free   *rows           // SQL: rows of an earlier execution, closed, for reuse
+}
+
+// rowsBuf returns the statement's closed rows for reuse, or new rows that return to
+// the statement when closed.
+func (s *stmt) rowsBuf() *rows {
+	if r := s.free; r != nil {
+		s.free = nil
+		return r
+	}
+	return &rows{owner: s}
 }
 
 var (

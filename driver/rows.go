@@ -20,6 +20,9 @@ type rows struct {
 	vals []driver.Value // n rows of len(cols) values, row after row
 	n    int
 	i    int
+	// owner is the statement whose reusable rows these are (stmt.free): Close gives
+	// them back to it. nil: the rows are not reused.
+	owner *stmt
 }
 
 var _ driver.Rows = (*rows)(nil)
@@ -27,9 +30,23 @@ var _ driver.Rows = (*rows)(nil)
 func (r *rows) Columns() []string { return r.cols }
 
 func (r *rows) Close() error {
-	r.vals, r.n, r.i = nil, 0, 0
+	if r.owner == nil {
+		r.vals, r.n, r.i = nil, 0, 0
+		return nil
+	}
+	// database/sql closes rows once, under the connection's lock, and the statement
+	// runs under the same lock: the next execution may take them over.
+	clear(r.vals)
+	r.cols, r.vals, r.n, r.i = nil, r.vals[:0], 0, 0
+	if cap(r.vals) > maxReusedValues {
+		r.vals = nil
+	}
+	r.owner.free = r
 	return nil
 }
+
+// maxReusedValues bounds the value buffer that reusable rows keep after Close.
+const maxReusedValues = 256
 
 func (r *rows) Next(dest []driver.Value) error {
 	if r.i >= r.n {
@@ -64,7 +81,7 @@ func resultRows(res mfsql.Result, cols []string) *rows {
 	case res.Kind != mfsql.ResultRows:
 		return &rows{}
 	case len(res.Cols) > 0:
-		return columnRows(res.Cols, res.Vals, cols)
+		return columnRows(&rows{}, res.Cols, res.Vals, cols)
 	}
 	if out, ok := textRows(res.Rows, cols); ok {
 		return out
@@ -111,16 +128,19 @@ func rawRows(texts []string) *rows {
 // columnRows turns rows in column form (names, and values row after row) into rows
 // exactly as textRows turns the same rows rendered as objects: every row holds a member
 // for each name, so cols is used when it holds every name, else the sorted names are.
-func columnRows(names []string, vals []jsondoc.Value, cols []string) *rows {
+// The rows are built in out, which is empty (fresh or closed), reusing its buffer.
+func columnRows(out *rows, names []string, vals []jsondoc.Value, cols []string) *rows {
 	n := len(vals) / len(names)
 	if n == 0 {
-		return &rows{cols: cols}
+		out.cols = cols
+		return out
 	}
 	if cols == nil || !allWithin(names, cols) {
 		cols = slices.Clone(names)
 		sort.Strings(cols)
 	}
-	out := &rows{cols: cols, vals: make([]driver.Value, n*len(cols)), n: n}
+	out.cols, out.n = cols, n
+	out.vals = slices.Grow(out.vals[:0], n*len(cols))[:n*len(cols)]
 	if slices.Equal(cols, names) {
 		for i, v := range vals {
 			out.vals[i] = jsonValue(v)
@@ -130,7 +150,10 @@ func columnRows(names []string, vals []jsondoc.Value, cols []string) *rows {
 	for j, name := range cols {
 		k := slices.Index(names, name)
 		if k < 0 {
-			continue // NULL: no row has the member
+			for i := range n {
+				out.vals[i*len(cols)+j] = nil // NULL: no row has the member
+			}
+			continue
 		}
 		for i := range n {
 			out.vals[i*len(cols)+j] = jsonValue(vals[i*len(names)+k])

@@ -177,6 +177,8 @@ func paramValue(v driver.Value) (jsondoc.Value, error) {
 		return jsondoc.Null(), nil
 	case int64:
 		return jsondoc.Int(v), nil
+	case int: // let through by conn.CheckNamedValue
+		return jsondoc.Int(int64(v)), nil
 	case float64:
 		if math.IsInf(v, 0) || math.IsNaN(v) {
 			return jsondoc.Null(), fmt.Errorf("%v is not a JSON number", v)
@@ -206,6 +208,8 @@ func jsonParam(v driver.Value) ([]byte, error) {
 		return []byte("null"), nil
 	case int64:
 		return strconv.AppendInt(nil, v, 10), nil
+	case int: // let through by conn.CheckNamedValue
+		return strconv.AppendInt(nil, int64(v), 10), nil
 	case float64:
 		if math.IsInf(v, 0) || math.IsNaN(v) {
 			return nil, fmt.Errorf("%v is not a JSON number", v)
@@ -241,6 +245,8 @@ func rawParam(v driver.Value) ([]byte, error) {
 	switch v := v.(type) {
 	case int64:
 		return strconv.AppendInt(nil, v, 10), nil
+	case int: // let through by conn.CheckNamedValue
+		return strconv.AppendInt(nil, int64(v), 10), nil
 	case float64:
 		return strconv.AppendFloat(nil, v, 'g', -1, 64), nil
 	case bool:

@@ -29,7 +29,19 @@
 // by the engine). A plan records every catalog key it read and the value it
 // saw; before reuse the engine re-reads those keys through the executing
 // transaction and re-plans when any differs, so cached plans follow
-// transactional DDL, FLUSHDB and KV writes to catalog keys exactly.
+// transactional DDL, FLUSHDB and KV writes to catalog keys exactly. An
+// auto-committed query (ExecOptions.Snapshot: an untracked snapshot
+// transaction without writes) skips the re-read when an earlier such query
+// at the same snapshot found the plan valid, since the catalog cannot differ
+// within one snapshot.
+//
+// # Point queries
+//
+// A query allocates little per execution: the execution context and the
+// operators' run states come from a pool (exec.AcquireCtx), the primary-key
+// and index lookups evaluate their operands in the context's root frame and
+// build keys in its scratch buffer, and ExecColumns returns the values
+// without rendering them, which is what the database/sql driver reads.
 //
 // # DDL
 //

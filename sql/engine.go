@@ -132,6 +132,9 @@ type planEntry struct {
 	// (*insertPlan, *updatePlan, *deletePlan).
 	dml  any
 	deps []catalog.Dep
+	// validAt is 1 + the snapshot at which an untracked snapshot transaction
+	// without writes last found deps holding (planFor); 0: none did.
+	validAt atomic.Uint64
 }
 
 // Prepare parses text (or returns the cached parse).
@@ -200,7 +203,7 @@ func (e *Engine) Exec(tx *txn.Txn, text string, params ...jsondoc.Value) (Result
 // ExecPrepared runs a prepared statement in tx. The statement is atomic:
 // when it fails, none of its writes remain in tx.
 func (e *Engine) ExecPrepared(tx *txn.Txn, p *Prepared, params ...jsondoc.Value) (res Result, err error) {
-	return e.execPrepared(tx, p, params, false)
+	return e.execPrepared(tx, p, params, ExecOptions{})
 }
 
 // ExecColumns is ExecPrepared that returns the rows of a query with a static
@@ -208,10 +211,29 @@ func (e *Engine) ExecPrepared(tx *txn.Txn, p *Prepared, params ...jsondoc.Value)
 // rendered: the values are not written as JSON text. Other statements give
 // the result ExecPrepared gives.
 func (e *Engine) ExecColumns(tx *txn.Txn, p *Prepared, params []jsondoc.Value) (Result, error) {
-	return e.execPrepared(tx, p, params, true)
+	return e.execPrepared(tx, p, params, ExecOptions{Columns: true})
 }
 
-func (e *Engine) execPrepared(tx *txn.Txn, p *Prepared, params []jsondoc.Value, columns bool) (res Result, err error) {
+// ExecOptions tune one execution of ExecWith. The zero value is ExecPrepared.
+type ExecOptions struct {
+	// Columns returns the rows of a query with a static select list in column
+	// form, as ExecColumns does.
+	Columns bool
+	// Snapshot tells that tx is a snapshot transaction (txn.ModeSnapshot) that
+	// records no reads (Txn.SkipReadTracking), as an auto-committed query is.
+	// The cached plan of a query is then trusted without reading its catalog
+	// keys again when an earlier such execution at the same snapshot found it
+	// valid: the catalog cannot differ between them. A wrong claim may run a
+	// stale plan.
+	Snapshot bool
+}
+
+// ExecWith is ExecPrepared with options.
+func (e *Engine) ExecWith(tx *txn.Txn, p *Prepared, params []jsondoc.Value, opts ExecOptions) (Result, error) {
+	return e.execPrepared(tx, p, params, opts)
+}
+
+func (e *Engine) execPrepared(tx *txn.Txn, p *Prepared, params []jsondoc.Value, opts ExecOptions) (res Result, err error) {
 	mark := tx.Mark()
 	defer func() {
 		if r := recover(); r != nil {
@@ -225,15 +247,15 @@ func (e *Engine) execPrepared(tx *txn.Txn, p *Prepared, params []jsondoc.Value, 
 	if len(params) < p.NParams {
 		return Result{}, sem.Errorf(sem.ErrExec, "statement takes %d parameters, got %d", p.NParams, len(params))
 	}
-	return e.dispatch(tx, p, params, columns)
+	return e.dispatch(tx, p, params, opts)
 }
 
 // dispatch runs a statement by kind. DDL and DML execution plug in here
 // (SPEC §4.14–§4.16).
-func (e *Engine) dispatch(tx *txn.Txn, p *Prepared, params []jsondoc.Value, columns bool) (Result, error) {
+func (e *Engine) dispatch(tx *txn.Txn, p *Prepared, params []jsondoc.Value, opts ExecOptions) (Result, error) {
 	switch s := p.Stmt.(type) {
 	case *ast.Select:
-		return e.query(tx, p, s, params, columns)
+		return e.query(tx, p, s, params, opts)
 	case *ast.Explain:
 		return e.explain(tx, s)
 	case *ast.Insert, *ast.Update, *ast.Delete, *ast.Truncate:
@@ -323,15 +345,31 @@ func statementName(s ast.Statement) string {
 
 // planFor returns a valid plan of a SELECT for tx: the cached one when
 // every catalog key it depends on is unchanged for tx, else a new one.
-func (e *Engine) planFor(tx *txn.Txn, p *Prepared, sel *ast.Select) (*plan.Plan, error) {
-	if ent := p.plan.Load(); ent != nil && depsHold(tx, ent.deps) {
-		return ent.plan, nil
+// pure tells that tx is an untracked snapshot transaction without writes
+// (ExecOptions.Snapshot): what it reads depends only on its snapshot, so a
+// plan found valid at that snapshot before is valid without checking.
+func (e *Engine) planFor(tx *txn.Txn, p *Prepared, sel *ast.Select, pure bool) (*plan.Plan, error) {
+	ent := p.plan.Load()
+	if ent != nil && ent.plan != nil {
+		if pure && ent.validAt.Load() == tx.Start()+1 {
+			return ent.plan, nil
+		}
+		if depsHold(tx, ent.deps) {
+			if pure {
+				ent.validAt.Store(tx.Start() + 1)
+			}
+			return ent.plan, nil
+		}
 	}
 	pl, deps, err := e.planSelect(tx, sel)
 	if err != nil {
 		return nil, err
 	}
-	p.plan.Store(&planEntry{plan: pl, deps: deps})
+	ent = &planEntry{plan: pl, deps: deps}
+	if pure {
+		ent.validAt.Store(tx.Start() + 1)
+	}
+	p.plan.Store(ent)
 	return pl, nil
 }
 
@@ -356,12 +394,12 @@ func depsHold(tx *txn.Txn, deps []catalog.Dep) bool {
 
 // query runs a SELECT and collects its rows, in column form when asked and
 // the plan allows.
-func (e *Engine) query(tx *txn.Txn, p *Prepared, sel *ast.Select, params []jsondoc.Value, columns bool) (Result, error) {
-	pl, err := e.planFor(tx, p, sel)
+func (e *Engine) query(tx *txn.Txn, p *Prepared, sel *ast.Select, params []jsondoc.Value, opts ExecOptions) (Result, error) {
+	pl, err := e.planFor(tx, p, sel, opts.Snapshot && tx.Writes() == 0)
 	if err != nil {
 		return Result{}, err
 	}
-	if columns && pl.Values != nil {
+	if opts.Columns && pl.Values != nil {
 		return e.runColumns(tx, pl, params)
 	}
 	rows, err := e.run(tx, pl, params)
@@ -373,46 +411,101 @@ func (e *Engine) query(tx *txn.Txn, p *Prepared, sel *ast.Select, params []jsond
 
 // run executes a plan and collects the rendered rows within the limits.
 func (e *Engine) run(tx *txn.Txn, pl *plan.Plan, params []jsondoc.Value) ([]string, error) {
-	c := exec.NewCtx(tx, params, pl.NState, e.opts.Limits)
-	rows := []string{}
-	var bytes int64
-	err := exec.Run(pl.Root, c, nil, func(r *exec.Row) error {
-		text := r.Text()
-		bytes += int64(len(text))
-		if int64(len(rows)) >= c.Limits.MaxRows || bytes > c.Limits.MaxBytes {
-			return exec.ErrResultTooLarge
-		}
-		rows = append(rows, text)
-		return nil
-	})
+	c := exec.AcquireCtx(tx, params, pl.NState, e.opts.Limits)
+	r := textRuns.Get().(*textRun)
+	r.c = c
+	err := exec.Run(pl.Root, c, nil, r.collect)
+	c.Release()
+	rows := r.rows
+	r.c, r.rows, r.bytes = nil, nil, 0
+	textRuns.Put(r)
 	if err != nil {
 		return nil, err
 	}
+	if rows == nil {
+		rows = []string{}
+	}
 	return rows, nil
+}
+
+// textRun is the state of one run execution: the collected rows and their
+// size. It is pooled (textRuns); it is not safe for concurrent use.
+type textRun struct {
+	c       *exec.Ctx
+	rows    []string
+	bytes   int64
+	collect exec.Emit // r.doCollect
+}
+
+var textRuns = sync.Pool{New: func() any {
+	r := &textRun{}
+	r.collect = r.doCollect
+	return r
+}}
+
+// doCollect keeps one rendered row within the limits.
+func (r *textRun) doCollect(row *exec.Row) error {
+	text := row.Text()
+	r.bytes += int64(len(text))
+	if int64(len(r.rows)) >= r.c.Limits.MaxRows || r.bytes > r.c.Limits.MaxBytes {
+		return exec.ErrResultTooLarge
+	}
+	r.rows = append(r.rows, text)
+	return nil
+}
+
+// columnRun is the state of one runColumns execution: the collected values and
+// the sizes the rendered rows would take. It is pooled (columnRuns) so that a
+// point query allocates only its result; it is not safe for concurrent use.
+type columnRun struct {
+	c        *exec.Ctx
+	values   *exec.Project
+	vals     []jsondoc.Value
+	n, bytes int64
+	scratch  []byte
+	collect  exec.Emit // r.doCollect
+}
+
+var columnRuns = sync.Pool{New: func() any {
+	r := &columnRun{}
+	r.collect = r.doCollect
+	return r
+}}
+
+// doCollect keeps one row's values within the limits.
+func (r *columnRun) doCollect(row *exec.Row) error {
+	size := 0
+	for _, v := range row.Vals {
+		size += textLen(v, &r.scratch)
+	}
+	r.bytes += int64(r.values.TextLen(size))
+	if r.n >= r.c.Limits.MaxRows || r.bytes > r.c.Limits.MaxBytes {
+		return exec.ErrResultTooLarge
+	}
+	r.n++
+	if r.vals == nil {
+		r.vals = make([]jsondoc.Value, 0, len(row.Vals))
+	}
+	r.vals = append(r.vals, row.Vals...)
+	return nil
 }
 
 // runColumns executes a plan whose projection can emit column form and
 // collects the values within the limits, counting the bytes the rendered
 // rows would take.
 func (e *Engine) runColumns(tx *txn.Txn, pl *plan.Plan, params []jsondoc.Value) (Result, error) {
-	c := exec.NewCtx(tx, params, pl.NState, e.opts.Limits)
+	c := exec.AcquireCtx(tx, params, pl.NState, e.opts.Limits)
 	c.TakeValues(pl.Values)
-	res := Result{Kind: ResultRows, Cols: pl.Values.Columns()}
-	var n, bytes int64
-	var scratch []byte
-	err := exec.Run(pl.Root, c, nil, func(r *exec.Row) error {
-		size := 0
-		for _, v := range r.Vals {
-			size += textLen(v, &scratch)
-		}
-		bytes += int64(pl.Values.TextLen(size))
-		if n >= c.Limits.MaxRows || bytes > c.Limits.MaxBytes {
-			return exec.ErrResultTooLarge
-		}
-		n++
-		res.Vals = append(res.Vals, r.Vals...)
-		return nil
-	})
+	r := columnRuns.Get().(*columnRun)
+	r.c, r.values = c, pl.Values
+	err := exec.Run(pl.Root, c, nil, r.collect)
+	c.Release()
+	res := Result{Kind: ResultRows, Cols: pl.Values.Columns(), Vals: r.vals}
+	r.c, r.values, r.vals, r.n, r.bytes = nil, nil, nil, 0, 0
+	if cap(r.scratch) > 4<<10 {
+		r.scratch = nil
+	}
+	columnRuns.Put(r)
 	if err != nil {
 		return Result{}, err
 	}

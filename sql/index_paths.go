@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/memflux/memflux/index"
 	"github.com/memflux/memflux/jsondoc"
@@ -97,7 +98,7 @@ func (p *indexPaths) pathFor(def *index.Def, req *plan.PathRequest, schema *cata
 	if len(conds[0]) == 0 && !ordered {
 		return plan.Path{}, false
 	}
-	acc := &indexAccess{m: p.m, def: def, table: req.Table, conds: conds, ordered: ordered, numeric: numeric}
+	acc := &indexAccess{m: p.m, def: def, table: req.Table, prefix: req.Table + ":", conds: conds, ordered: ordered, numeric: numeric}
 	var texts []string
 	allConst := true
 	for i := range conds {
@@ -327,6 +328,7 @@ type indexAccess struct {
 	m       *index.Manager
 	def     *index.Def
 	table   string
+	prefix  string // table + ":"
 	conds   [][]condSrc
 	bounds  *index.Bounds // nil: computed when the scan starts
 	ordered bool
@@ -341,7 +343,7 @@ func (a *indexAccess) Scan(c *exec.Ctx, fn func(key []byte, v value.Value) bool)
 	if b == nil {
 		b = a.runtimeBounds(c)
 	}
-	opts := index.ScanOptions{Ordered: a.ordered, KeyPrefix: a.table + ":"}
+	opts := index.ScanOptions{Ordered: a.ordered, KeyPrefix: a.prefix}
 	if a.numeric && a.m.HasStrings(c.Tx, a.def) {
 		return a.sortedScan(c, b, opts, fn)
 	}
@@ -385,27 +387,60 @@ func (a *indexAccess) sortedScan(c *exec.Ctx, b *index.Bounds, opts index.ScanOp
 // when an operand fails to evaluate, every row is a candidate and the filter reports the
 // error as a full scan would.
 func (a *indexAccess) runtimeBounds(c *exec.Ctx) *index.Bounds {
-	f := exec.NewFrame(c, nil, &exec.Row{})
-	conds := make([][]index.Cond, len(a.conds))
+	f := c.RootFrame()
+	sc := condScratches.Get().(*condScratch)
+	defer sc.release()
+	conds := sc.conds[:0]
 	for i := range a.conds {
+		start := len(sc.flat)
 		for _, cs := range a.conds[i] {
 			cond := index.Cond{Op: cs.op, Values: cs.consts}
 			if cond.Values == nil {
+				vstart := len(sc.vals)
 				for _, x := range cs.vals {
 					v, err := x(f)
 					if err != nil {
 						return index.FullBounds(a.def)
 					}
-					cond.Values = append(cond.Values, v)
+					sc.vals = append(sc.vals, v)
 				}
+				cond.Values = sc.vals[vstart:len(sc.vals):len(sc.vals)]
 			}
-			conds[i] = append(conds[i], cond)
+			sc.flat = append(sc.flat, cond)
 		}
+		var col []index.Cond
+		if len(sc.flat) > start {
+			col = sc.flat[start:len(sc.flat):len(sc.flat)]
+		}
+		conds = append(conds, col)
 	}
+	sc.conds = conds
 	if b, ok := index.BoundsFor(a.def, conds); ok {
 		return b
 	}
 	return index.FullBounds(a.def)
+}
+
+// condScratch holds the conditions of one runtimeBounds call; index.BoundsFor keeps
+// nothing of them, so they are pooled (condScratches). It is not safe for concurrent use.
+type condScratch struct {
+	conds [][]index.Cond
+	flat  []index.Cond
+	vals  []jsondoc.Value
+}
+
+var condScratches = sync.Pool{New: func() any { return new(condScratch) }}
+
+// release clears the scratch and returns it to the pool.
+func (sc *condScratch) release() {
+	if len(sc.vals) > 64 || len(sc.flat) > 64 {
+		return // an unusually long IN list: let it go
+	}
+	clear(sc.conds)
+	clear(sc.flat)
+	clear(sc.vals)
+	sc.conds, sc.flat, sc.vals = sc.conds[:0], sc.flat[:0], sc.vals[:0]
+	condScratches.Put(sc)
 }
 
 // Describe implements exec.AccessPath.

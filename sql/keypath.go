@@ -85,7 +85,7 @@ func (k keyPaths) Paths(r *catalog.Reader, req *plan.PathRequest) ([]plan.Path, 
 		if (p.Op != plan.PredEq && p.Op != plan.PredIn) || len(p.Column) != 1 || p.Column[0] != pk[0] || !rowFree(p) {
 			continue
 		}
-		lk := &keyLookup{table: req.Table, kind: kind, values: p.Values, text: ast.SQL(p.Expr)}
+		lk := &keyLookup{table: req.Table, prefix: req.Table + ":", kind: kind, values: p.Values, text: ast.SQL(p.Expr)}
 		return append(out, plan.Path{Access: lk, Cost: float64(len(p.Values))}), nil
 	}
 	return out, nil
@@ -126,6 +126,7 @@ func rowFree(p plan.Pred) bool {
 // keyLookup reads the rows whose keys the predicate's values name.
 type keyLookup struct {
 	table  string
+	prefix string // table + ":"
 	kind   keyKind
 	values []exec.Expr
 	text   string
@@ -136,8 +137,27 @@ func (k *keyLookup) Describe() string { return "KeyLookup (" + k.text + ")" }
 
 // Scan implements exec.AccessPath.
 func (k *keyLookup) Scan(c *exec.Ctx, fn func(key []byte, v value.Value) bool) error {
-	f := &exec.Frame{Ctx: c}
-	prefix := k.table + ":"
+	f := c.RootFrame()
+	if len(k.values) == 1 {
+		// The common point lookup: one key, no list. The key is built in
+		// the execution's scratch buffer: fn sees it only during the call.
+		v, err := k.values[0](f)
+		if err != nil {
+			return err
+		}
+		buf := c.TakeBuf()
+		buf, found, exact := appendKeySuffix(append(buf, k.prefix...), k.kind, v)
+		switch {
+		case !exact:
+			c.Tx.ScanPrefix(mvcc.Data, []byte(k.prefix), fn)
+		case found:
+			if v := c.Tx.Get(mvcc.Data, buf); v.Exists() {
+				fn(buf, v)
+			}
+		}
+		c.PutBuf(buf)
+		return nil
+	}
 	var keys []string
 	var buf []byte
 	for _, e := range k.values {
@@ -145,22 +165,16 @@ func (k *keyLookup) Scan(c *exec.Ctx, fn func(key []byte, v value.Value) bool) e
 		if err != nil {
 			return err
 		}
-		suffix, found, exact := keySuffix(k.kind, v)
+		var found, exact bool
+		buf, found, exact = appendKeySuffix(append(buf[:0], k.prefix...), k.kind, v)
 		switch {
 		case !exact:
-			c.Tx.ScanPrefix(mvcc.Data, []byte(prefix), fn)
+			c.Tx.ScanPrefix(mvcc.Data, []byte(k.prefix), fn)
 			return nil
 		case !found:
 			continue
-		case len(k.values) == 1:
-			// The common point lookup: one key, no list.
-			buf = append(append(buf, prefix...), suffix...)
-			if v := c.Tx.Get(mvcc.Data, buf); v.Exists() {
-				fn(buf, v)
-			}
-			return nil
 		}
-		keys = append(keys, prefix+suffix)
+		keys = append(keys, string(buf))
 	}
 	for i, key := range keys {
 		if slices.Contains(keys[:i], key) {
@@ -175,14 +189,14 @@ func (k *keyLookup) Scan(c *exec.Ctx, fn func(key []byte, v value.Value) bool) e
 	return nil
 }
 
-// keySuffix returns the key suffix of the only row key that can hold a key
-// column value equal to v (SPEC §4.12 `=`). found is false when no row can
-// match; exact is false when rows under other key texts could match, so
-// the caller must scan.
-func keySuffix(kind keyKind, v jsondoc.Value) (suffix string, found, exact bool) {
+// appendKeySuffix appends to buf the key suffix of the only row key that can
+// hold a key column value equal to v (SPEC §4.12 `=`). found is false when no
+// row can match; exact is false when rows under other key texts could match,
+// so the caller must scan.
+func appendKeySuffix(buf []byte, kind keyKind, v jsondoc.Value) (_ []byte, found, exact bool) {
 	switch v.Kind() {
 	case jsondoc.KindNull:
-		return "", false, true // NULL = x is never true
+		return buf, false, true // NULL = x is never true
 	case jsondoc.KindString:
 		s, _ := v.Str()
 		n, numeric := jsondoc.ParseNumber(s)
@@ -190,27 +204,33 @@ func keySuffix(kind keyKind, v jsondoc.Value) (suffix string, found, exact bool)
 		case !numeric:
 			// Non-numeric strings compare byte-wise with strings (and the
 			// implicit id of a row without the member is its key suffix).
-			return s, true, true
+			return append(buf, s...), true, true
 		case kind == pkText:
-			return "", false, false
+			return buf, false, false
 		}
 		v = n
 	}
 	if kind != pkInt || !v.IsNumber() {
 		if kind == pkText && v.IsNumber() {
-			return "", false, false
+			return buf, false, false
 		}
-		return "", false, true
+		return buf, false, true
 	}
 	if i, ok := v.AsInt(); ok {
-		return strconv.FormatInt(i, 10), true, true
+		return strconv.AppendInt(buf, i, 10), true, true
 	}
 	if u, ok := v.AsUint(); ok {
-		return strconv.FormatUint(u, 10), true, true
+		return strconv.AppendUint(buf, u, 10), true, true
 	}
 	f, _ := v.AsFloat()
 	if f != math.Trunc(f) || math.Abs(f) >= 1<<63 {
-		return "", false, true
+		return buf, false, true
 	}
-	return strconv.FormatInt(int64(f), 10), true, true
+	return strconv.AppendInt(buf, int64(f), 10), true, true
+}
+
+// keySuffix is appendKeySuffix returning the suffix as a string.
+func keySuffix(kind keyKind, v jsondoc.Value) (suffix string, found, exact bool) {
+	b, found, exact := appendKeySuffix(nil, kind, v)
+	return string(b), found, exact
 }

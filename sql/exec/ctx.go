@@ -2,6 +2,7 @@ package exec
 
 import (
 	"errors"
+	"sync"
 	"time"
 
 	"github.com/memflux/memflux/jsondoc"
@@ -55,11 +56,14 @@ type Ctx struct {
 	values *Project
 
 	// Free states of finished operator runs, reused by later runs of the
-	// execution (and of later executions of a pooled Ctx).
+	// execution (and of later executions of a pooled Ctx, AcquireCtx).
 	scanRuns []*scanRun
 	projRuns []*projectRun
-	frames   []*Frame
 	buf      []byte // TakeBuf
+	// root is the frame of expressions evaluated outside any row (RootFrame);
+	// noRow is its empty row.
+	root  Frame
+	noRow Row
 }
 
 // noRead is minRead when no outer frame was read.
@@ -83,6 +87,52 @@ func (c *Ctx) endIsolated(saved int, outer *Frame) (independent bool) {
 // NewCtx returns a context for one execution; nState is the plan's count of
 // state slots.
 func NewCtx(tx *txn.Txn, params []jsondoc.Value, nState int, lim Limits) *Ctx {
+	c := &Ctx{}
+	c.init(tx, params, nState, lim)
+	return c
+}
+
+// ctxPool holds released contexts (Ctx.Release) with their free run states.
+var ctxPool = sync.Pool{New: func() any { return new(Ctx) }}
+
+// AcquireCtx is NewCtx reusing a released context: a point query then allocates
+// no execution state. The caller must Release it when the execution is over.
+func AcquireCtx(tx *txn.Txn, params []jsondoc.Value, nState int, lim Limits) *Ctx {
+	c := ctxPool.Get().(*Ctx)
+	c.init(tx, params, nState, lim)
+	return c
+}
+
+// maxPooledRuns bounds the free run states a released context keeps.
+const maxPooledRuns = 16
+
+// Release returns a context of AcquireCtx to the pool. The execution must be
+// over: nothing may use c, its frames or the rows its operators emitted
+// afterwards. What the execution handed out as results (values, rendered
+// rows, keys) stays valid, since runs never reuse those buffers. A context
+// whose execution panicked must not be released.
+func (c *Ctx) Release() {
+	clear(c.state)
+	c.state = c.state[:0]
+	if len(c.scanRuns) > maxPooledRuns {
+		clear(c.scanRuns[maxPooledRuns:])
+		c.scanRuns = c.scanRuns[:maxPooledRuns]
+	}
+	if len(c.projRuns) > maxPooledRuns {
+		clear(c.projRuns[maxPooledRuns:])
+		c.projRuns = c.projRuns[:maxPooledRuns]
+	}
+	if cap(c.buf) > maxPooledBuf {
+		c.buf = nil
+	}
+	c.Tx, c.Params, c.values = nil, nil, nil
+	c.now = time.Time{}
+	c.root = Frame{}
+	ctxPool.Put(c)
+}
+
+// init prepares c for an execution.
+func (c *Ctx) init(tx *txn.Txn, params []jsondoc.Value, nState int, lim Limits) {
 	if lim.MaxRows <= 0 {
 		lim.MaxRows = DefaultMaxRows
 	}
@@ -92,7 +142,38 @@ func NewCtx(tx *txn.Txn, params []jsondoc.Value, nState int, lim Limits) *Ctx {
 	if lim.MaxIterations <= 0 {
 		lim.MaxIterations = DefaultMaxIterations
 	}
-	return &Ctx{Tx: tx, Params: params, Limits: lim, state: make([]any, nState), minRead: noRead}
+	c.Tx, c.Params, c.Limits = tx, params, lim
+	if cap(c.state) < nState {
+		c.state = make([]any, nState)
+	}
+	c.state = c.state[:nState]
+	c.minRead = noRead
+	c.root = Frame{Row: &c.noRow, Ctx: c}
+}
+
+// RootFrame returns the frame for expressions evaluated outside any row (an
+// access path's operands): depth 0, no outer frame, an empty row. Callers must
+// not modify it.
+func (c *Ctx) RootFrame() *Frame { return &c.root }
+
+// maxPooledBuf bounds the scratch buffer a released context keeps.
+const maxPooledBuf = 4 << 10
+
+// TakeBuf hands the execution's scratch buffer (empty) to the caller, which has
+// it to itself until it gives it back with PutBuf; a nested TakeBuf meanwhile
+// gets a new one.
+func (c *Ctx) TakeBuf() []byte {
+	b := c.buf[:0]
+	c.buf = nil
+	return b
+}
+
+// PutBuf gives back a buffer of TakeBuf for later use. Nothing may keep
+// pointing into it.
+func (c *Ctx) PutBuf(b []byte) {
+	if cap(b) > cap(c.buf) {
+		c.buf = b
+	}
 }
 
 // TakeValues makes the static projection p emit its rows in column form: each

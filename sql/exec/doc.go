@@ -31,5 +31,8 @@
 // Plans (Nodes and Exprs) are immutable after planning and may run
 // concurrently in many executions; per-execution state (subquery caches,
 // materialized CTEs) lives in the Ctx, which belongs to one execution and is
-// not safe for concurrent use.
+// not safe for concurrent use. Contexts are pooled (AcquireCtx, Release)
+// with the run states of their operators, so that a point query allocates
+// no execution state; what a run hands out (rendered rows, row keys, values)
+// is never in a buffer a later run reuses.
 package exec

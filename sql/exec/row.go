@@ -108,7 +108,7 @@ func (t *textBuf) finish(b []byte) string {
 	if cap(t.chunk)-len(t.chunk) < len(b) {
 		// Chunks start small (a point query renders one short row) and double up to
 		// 64 KiB, so big results still cost few allocations.
-		n := min(max(2*cap(t.chunk), 512, 2*len(b)), 64<<10)
+		n := min(max(2*cap(t.chunk), 64, 2*len(b)), 64<<10)
 		t.chunk = make([]byte, 0, max(n, len(b)))
 	}
 	start := len(t.chunk)

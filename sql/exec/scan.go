@@ -121,9 +121,9 @@ func (r *scanRun) doVisit(key []byte, v value.Value) bool {
 	slot.Doc = DocOf(v)
 	if s.NeedKey {
 		if cap(r.keys)-len(r.keys) < len(key) {
-			// Chunks grow from 256 bytes to 16 KiB, so that a point
+			// Chunks grow from 32 bytes to 16 KiB, so that a point
 			// lookup does not pay for a large buffer.
-			r.keys = make([]byte, 0, max(min(2*cap(r.keys), 16<<10), 256, len(key)))
+			r.keys = make([]byte, 0, max(min(2*cap(r.keys), 16<<10), 32, len(key)))
 		}
 		start := len(r.keys)
 		r.keys = append(r.keys, key...)
