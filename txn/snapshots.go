@@ -7,7 +7,9 @@ import (
 )
 
 // snapshot is one registered read timestamp shared by every transaction that began while
-// the clock stood at ts. ts is immutable; refs is guarded by the registry's mutex.
+// the clock stood at ts. ts and refs are guarded by the registry's mutex; ts changes only
+// when the registry recycles a record no transaction holds any more (a transaction copies
+// ts when it acquires the record and forgets the record when it releases it).
 type snapshot struct {
 	ts   uint64
 	refs int // guarded by registry.mu
@@ -25,6 +27,9 @@ type registry struct {
 	list []*snapshot
 	// dead counts released snapshots still sitting in list.
 	dead int
+	// spare is a released record dropped from list, reused by the next acquire so that
+	// a stream of one-statement transactions does not allocate one each.
+	spare *snapshot
 }
 
 // acquire registers a snapshot at the store's current clock.
@@ -37,7 +42,13 @@ func (r *registry) acquire(s *mvcc.Store) *snapshot {
 		r.mu.Unlock()
 		return sn
 	}
-	sn := &snapshot{ts: ts, refs: 1}
+	sn := r.spare
+	if sn != nil {
+		r.spare = nil
+		sn.ts, sn.refs = ts, 1
+	} else {
+		sn = &snapshot{ts: ts, refs: 1}
+	}
 	r.list = append(r.list, sn)
 	r.mu.Unlock()
 	return sn
@@ -75,6 +86,7 @@ func (r *registry) compactLocked() {
 	}
 	if i > 0 {
 		r.dead -= i
+		r.spare = r.list[i-1]
 		n := copy(r.list, r.list[i:])
 		clear(r.list[n:])
 		r.list = r.list[:n]
