@@ -17,12 +17,12 @@ func (t *Tree[T]) Scan(start []byte, fn func(key []byte, v *T) bool) {
 	if n == nil || fn == nil {
 		return
 	}
-	s := scanner[T]{buf: make([]byte, 0, 64), fn: fn}
+	s := scanner[T]{buf: make([]byte, 0, 64)}
 	if len(start) == 0 {
-		s.all(n, 0)
+		s.all(fn, n, 0)
 		return
 	}
-	s.from(n, 0, start)
+	s.from(fn, n, 0, start)
 }
 
 // ScanPrefix calls fn for every key that starts with prefix, in ascending
@@ -32,14 +32,14 @@ func (t *Tree[T]) ScanPrefix(prefix []byte, fn func(key []byte, v *T) bool) {
 	if n == nil || fn == nil {
 		return
 	}
-	s := scanner[T]{buf: append(make([]byte, 0, max(64, 2*len(prefix))), prefix...), fn: fn}
+	s := scanner[T]{buf: append(make([]byte, 0, max(64, 2*len(prefix))), prefix...)}
 	d := 0
 	for {
 		pl := int(n.plen)
 		if rest := prefix[d:]; len(rest) <= pl {
 			// prefix ends inside (or right after) n's path.
 			if bytes.Equal(rest, n.pfx[:len(rest)]) {
-				s.all(n, d)
+				s.all(fn, n, d)
 			}
 			return
 		}
@@ -51,7 +51,7 @@ func (t *Tree[T]) ScanPrefix(prefix []byte, fn func(key []byte, v *T) bool) {
 		if l != nil {
 			// buf[:d+1] is prefix[:d+1], the leaf's path.
 			if k := s.key(l); bytes.HasPrefix(k, prefix) {
-				s.fn(k, l.val)
+				fn(k, l.val)
 			}
 			return
 		}
@@ -64,10 +64,11 @@ func (t *Tree[T]) ScanPrefix(prefix []byte, fn func(key []byte, v *T) bool) {
 
 // scanner walks the tree in key order, rebuilding keys in buf.
 // Throughout, buf[:d] holds the path to the node at depth d being visited. A scanner
-// belongs to one Scan call and is not safe for concurrent use.
+// belongs to one Scan call and is not safe for concurrent use. The callback is passed
+// down the recursion rather than kept in the struct: escape analysis would otherwise let
+// it leak with buf (which fn receives), and a caller's closure could not stay on its stack.
 type scanner[T any] struct {
 	buf []byte
-	fn  func([]byte, *T) bool
 }
 
 // key returns l's full key, built in buf on top of the path in buf[:l.skip].
@@ -78,23 +79,23 @@ func (s *scanner[T]) key(l *leaf[T]) []byte {
 
 // all emits every key under n, reached at depth d. It returns false once fn
 // has returned false.
-func (s *scanner[T]) all(n *inner[T], d int) bool {
+func (s *scanner[T]) all(fn func([]byte, *T) bool, n *inner[T], d int) bool {
 	s.buf = append(s.buf[:d], n.pfx[:n.plen]...)
 	d += int(n.plen)
 	if l := n.term.Load(); l != nil {
-		if !s.fn(s.key(l), l.val) {
+		if !fn(s.key(l), l.val) {
 			return false
 		}
 	}
-	return s.children(n, d, 0)
+	return s.children(fn, n, d, 0)
 }
 
 // children emits the subtrees of n's children with branch byte >= from;
 // n's full path is buf[:d].
-func (s *scanner[T]) children(n *inner[T], d int, from int) bool {
+func (s *scanner[T]) children(fn func([]byte, *T) bool, n *inner[T], d int, from int) bool {
 	if n.kind == kind256 {
 		for c := from; c < 256; c++ {
-			if l, ch := n.b256[c].load(); (l != nil || ch != nil) && !s.child(l, ch, d, byte(c)) {
+			if l, ch := n.b256[c].load(); (l != nil || ch != nil) && !s.child(fn, l, ch, d, byte(c)) {
 				return false
 			}
 		}
@@ -115,7 +116,7 @@ func (s *scanner[T]) children(n *inner[T], d int, from int) bool {
 			if ch == nil {
 				l = &f.leaf
 			}
-			if !s.child(l, ch, d, byte(c)) {
+			if !s.child(fn, l, ch, d, byte(c)) {
 				return false
 			}
 		}
@@ -125,17 +126,17 @@ func (s *scanner[T]) children(n *inner[T], d int, from int) bool {
 
 // child emits the leaf l or everything under the node ch, the child c of
 // a node whose path is buf[:d].
-func (s *scanner[T]) child(l *leaf[T], ch *inner[T], d int, c byte) bool {
+func (s *scanner[T]) child(fn func([]byte, *T) bool, l *leaf[T], ch *inner[T], d int, c byte) bool {
 	s.buf = append(s.buf[:d], c)
 	if l != nil {
-		return s.fn(s.key(l), l.val)
+		return fn(s.key(l), l.val)
 	}
-	return s.all(ch, d+1)
+	return s.all(fn, ch, d+1)
 }
 
 // from emits the keys >= start under n, reached at depth d, where
 // buf[:d] == start[:d].
-func (s *scanner[T]) from(n *inner[T], d int, start []byte) bool {
+func (s *scanner[T]) from(fn func([]byte, *T) bool, n *inner[T], d int, start []byte) bool {
 	pl := int(n.plen)
 	rest := start[d:]
 	m := min(pl, len(rest))
@@ -144,13 +145,13 @@ func (s *scanner[T]) from(n *inner[T], d int, start []byte) bool {
 		return true // every key under n is below start
 	case cmp > 0, m < pl:
 		// Every key under n is greater than start, or extends it.
-		return s.all(n, d)
+		return s.all(fn, n, d)
 	}
 	s.buf = append(s.buf[:d], n.pfx[:pl]...)
 	d += pl
 	if d == len(start) {
 		// start is n's path: the term key equals start, the rest is greater.
-		return s.all(n, d-pl)
+		return s.all(fn, n, d-pl)
 	}
 	// The term key (n's path) is a proper prefix of start, so it is below.
 	c := start[d]
@@ -158,11 +159,11 @@ func (s *scanner[T]) from(n *inner[T], d int, start []byte) bool {
 		s.buf = append(s.buf[:d], c)
 		switch {
 		case l != nil:
-			if k := s.key(l); bytes.Compare(k, start) >= 0 && !s.fn(k, l.val) {
+			if k := s.key(l); bytes.Compare(k, start) >= 0 && !fn(k, l.val) {
 				return false
 			}
 		case ch != nil:
-			if !s.from(ch, d+1, start) {
+			if !s.from(fn, ch, d+1, start) {
 				return false
 			}
 		}
@@ -170,5 +171,5 @@ func (s *scanner[T]) from(n *inner[T], d int, start []byte) bool {
 	if c == 0xff {
 		return true
 	}
-	return s.children(n, d, int(c)+1)
+	return s.children(fn, n, d, int(c)+1)
 }

@@ -14,12 +14,12 @@ func (t *Tree[T]) ScanReverse(end []byte, fn func(key []byte, v *T) bool) {
 	if n == nil || fn == nil {
 		return
 	}
-	s := scanner[T]{buf: make([]byte, 0, 64), fn: fn}
+	s := scanner[T]{buf: make([]byte, 0, 64)}
 	if end == nil {
-		s.allDesc(n, 0)
+		s.allDesc(fn, n, 0)
 		return
 	}
-	s.below(n, 0, end)
+	s.below(fn, n, 0, end)
 }
 
 // ScanPrefixReverse calls fn for every key that starts with prefix, in
@@ -51,29 +51,29 @@ func prefixEnd(prefix []byte) []byte {
 
 // allDesc emits every key under n, reached at depth d, in descending order.
 // It returns false once fn has returned false.
-func (s *scanner[T]) allDesc(n *inner[T], d int) bool {
+func (s *scanner[T]) allDesc(fn func([]byte, *T) bool, n *inner[T], d int) bool {
 	s.buf = append(s.buf[:d], n.pfx[:n.plen]...)
 	d += int(n.plen)
-	if !s.childrenDesc(n, d, 255) {
+	if !s.childrenDesc(fn, n, d, 255) {
 		return false
 	}
 	// The term key is n's path, a prefix of every other key under n: the
 	// smallest, so the last.
 	if l := n.term.Load(); l != nil {
-		return s.fn(s.key(l), l.val)
+		return fn(s.key(l), l.val)
 	}
 	return true
 }
 
 // childrenDesc emits the subtrees of n's children with branch byte <= upto,
 // from the highest byte down; n's full path is buf[:d].
-func (s *scanner[T]) childrenDesc(n *inner[T], d int, upto int) bool {
+func (s *scanner[T]) childrenDesc(fn func([]byte, *T) bool, n *inner[T], d int, upto int) bool {
 	if upto < 0 {
 		return true
 	}
 	if n.kind == kind256 {
 		for c := upto; c >= 0; c-- {
-			if l, ch := n.b256[c].load(); (l != nil || ch != nil) && !s.childDesc(l, ch, d, byte(c)) {
+			if l, ch := n.b256[c].load(); (l != nil || ch != nil) && !s.childDesc(fn, l, ch, d, byte(c)) {
 				return false
 			}
 		}
@@ -94,7 +94,7 @@ func (s *scanner[T]) childrenDesc(n *inner[T], d int, upto int) bool {
 			if ch == nil {
 				l = &f.leaf
 			}
-			if !s.childDesc(l, ch, d, byte(c)) {
+			if !s.childDesc(fn, l, ch, d, byte(c)) {
 				return false
 			}
 		}
@@ -104,23 +104,23 @@ func (s *scanner[T]) childrenDesc(n *inner[T], d int, upto int) bool {
 
 // childDesc emits the leaf l or everything under the node ch in descending
 // order, the child c of a node whose path is buf[:d].
-func (s *scanner[T]) childDesc(l *leaf[T], ch *inner[T], d int, c byte) bool {
+func (s *scanner[T]) childDesc(fn func([]byte, *T) bool, l *leaf[T], ch *inner[T], d int, c byte) bool {
 	s.buf = append(s.buf[:d], c)
 	if l != nil {
-		return s.fn(s.key(l), l.val)
+		return fn(s.key(l), l.val)
 	}
-	return s.allDesc(ch, d+1)
+	return s.allDesc(fn, ch, d+1)
 }
 
 // below emits the keys < end under n, reached at depth d, in descending
 // order, where buf[:d] == end[:d].
-func (s *scanner[T]) below(n *inner[T], d int, end []byte) bool {
+func (s *scanner[T]) below(fn func([]byte, *T) bool, n *inner[T], d int, end []byte) bool {
 	pl := int(n.plen)
 	rest := end[d:]
 	m := min(pl, len(rest))
 	switch cmp := bytes.Compare(n.pfx[:m], rest[:m]); {
 	case cmp < 0:
-		return s.allDesc(n, d) // every key under n is below end
+		return s.allDesc(fn, n, d) // every key under n is below end
 	case cmp > 0, m < pl:
 		// Every key under n is greater than end, or extends it.
 		return true
@@ -138,21 +138,21 @@ func (s *scanner[T]) below(n *inner[T], d int, end []byte) bool {
 		s.buf = append(s.buf[:d], c)
 		switch {
 		case l != nil:
-			if k := s.key(l); bytes.Compare(k, end) < 0 && !s.fn(k, l.val) {
+			if k := s.key(l); bytes.Compare(k, end) < 0 && !fn(k, l.val) {
 				return false
 			}
 		case ch != nil:
-			if !s.below(ch, d+1, end) {
+			if !s.below(fn, ch, d+1, end) {
 				return false
 			}
 		}
 	}
-	if !s.childrenDesc(n, d, int(c)-1) {
+	if !s.childrenDesc(fn, n, d, int(c)-1) {
 		return false
 	}
 	if l := n.term.Load(); l != nil {
 		s.buf = s.buf[:d]
-		return s.fn(s.key(l), l.val)
+		return fn(s.key(l), l.val)
 	}
 	return true
 }
