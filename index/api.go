@@ -239,7 +239,7 @@ func (m *Manager) UniqueFor(tx *txn.Txn, table, col string) *Def {
 // snapshot (not merely written by tx itself) and is maintained. The planner and Lookup use
 // the index only then.
 func (m *Manager) Usable(tx *txn.Txn, def *Def) bool {
-	if !def.Ready() || ownWrite(tx, mvcc.Meta, DefKey(def.Name)) {
+	if !def.Ready() || tx.Writes() > 0 && ownWrite(tx, mvcc.Meta, DefKey(def.Name)) {
 		return false
 	}
 	l := m.reg.byID(def.ID)

@@ -81,7 +81,8 @@ func BoundsFor(def *Def, conds [][]Cond) (b *Bounds, ok bool) {
 	if len(conds) == 0 || len(conds[0]) == 0 {
 		return nil, false
 	}
-	prefixes := []keyRange{{start: idPrefix(def.ID)}}
+	first := [1]keyRange{{start: idPrefix(def.ID)}}
+	prefixes := first[:]
 	for col := 0; col < len(def.Columns); col++ {
 		var ivs []interval
 		if col < len(conds) && len(conds[col]) > 0 {
@@ -91,16 +92,16 @@ func BoundsFor(def *Def, conds [][]Cond) (b *Bounds, ok bool) {
 		}
 		last := col == len(def.Columns)-1 || col+1 >= len(conds) || len(conds[col+1]) == 0
 		points := !last && allPoints(ivs) && len(prefixes)*len(ivs) <= maxRanges
-		var next []keyRange
+		next := make([]keyRange, 0, len(prefixes)*len(ivs))
 		for _, p := range prefixes {
 			for _, iv := range ivs {
 				r := keyRange{shadow: p.shadow || iv.shadow}
-				r.start = append(bytes.Clone(p.start), iv.lo...)
+				r.start = concat(p.start, iv.lo)
 				if points {
 					next = append(next, r)
 					continue
 				}
-				r.end = append(bytes.Clone(p.start), iv.hi...)
+				r.end = concat(p.start, iv.hi)
 				next = append(next, r)
 			}
 		}
@@ -114,6 +115,11 @@ func BoundsFor(def *Def, conds [][]Cond) (b *Bounds, ok bool) {
 		prefixes = next
 	}
 	return nil, false // not reached: the last column never combines as points
+}
+
+// concat returns a new slice holding a then b, allocated once.
+func concat(a, b []byte) []byte {
+	return append(append(make([]byte, 0, len(a)+len(b)), a...), b...)
 }
 
 // FullBounds returns the ranges of every non-shadow entry of def: an ordered scan of the
@@ -275,7 +281,8 @@ func compareIntervals(op Op, v jsondoc.Value) []interval {
 		}
 		return out
 	case v.Kind() == jsondoc.KindString:
-		enc := appendComponent(nil, v)
+		s, _ := v.Str()
+		enc := appendComponent(make([]byte, 0, len(s)+8), v)
 		switch op {
 		case OpEq:
 			return []interval{point(enc)}

@@ -106,6 +106,9 @@ func (t *Txn) ownInRange(sp mvcc.Space, start, end []byte) []write {
 // false to stop. It reads nothing from the store and records no read. Index scans use it to
 // merge the transaction's pending rows, which the index does not hold until commit.
 func (t *Txn) OwnWrites(sp mvcc.Space, prefix []byte, fn func(key []byte, v value.Value) bool) {
+	if len(t.ws.entries) == 0 {
+		return
+	}
 	own := t.ownInRange(sp, prefix, PrefixEnd(prefix))
 	for i := range own {
 		if !fn([]byte(own[i].key), own[i].val) {
