@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"runtime"
 	"strconv"
 	"sync"
 	"syscall"
@@ -27,7 +28,7 @@ import (
 //	BenchmarkIndexQuery/query=eq/path=index      k = v, one row
 //	BenchmarkIndexQuery/query=eq/path=fullscan   k2 = v, one row
 //	BenchmarkIndexQuery/query=range1000/path=…   r BETWEEN v AND v+999: 1,000 rows
-//	BenchmarkIndexInsert/indexes=N               INSERT of one new row, N indexes
+//	BenchmarkIndexInsert/indexes=N               INSERT of one new row, N indexes (0–2)
 //	BenchmarkIndexLookup/api=…                   one row by an indexed value
 //
 // The 1M-row fixture is built once per process (about 10 s).
@@ -156,48 +157,93 @@ func BenchmarkIndexLookup(b *testing.B) {
 	})
 }
 
-// BenchmarkIndexInsert measures an auto-committed SQL INSERT of a new row into a table
-// with 0 to 3 indexes (on a number, a string and a nested member), on a table of 100k rows.
+// BenchmarkIndexInsert measures an auto-committed SQL INSERT (a prepared statement) of
+// one new JSON row into a table of 100k rows with 0, 1 or 2 non-unique indexes (on a
+// number, then also on a string). The goal of issue 7 is that each index adds under 30%
+// to the cost of the INSERT; the indexes=N sub-benchmarks report that overhead directly:
+//
+//	cpu-ns/op        CPU time of the process per INSERT (user + system; the steadier
+//	                 measure on a shared machine, GC and background index work included)
+//	overhead-%/index (cpu-ns/op of indexes=N ÷ that of indexes=0 − 1) ÷ N, in percent,
+//	                 against the mean of the indexes=0 runs of the same process (weighted
+//	                 by b.N); run indexes=0 first (the default order) or it is not reported
+//	wall-%/index     the same from ns/op
+//
+// Every sub-benchmark starts from a quiet database: the indexes built, the background
+// work (statistics) done, and the garbage of the set-up collected.
 func BenchmarkIndexInsert(b *testing.B) {
-	for n := 0; n <= 3; n++ {
+	// The totals of the indexes=0 runs: their mean cost per INSERT, weighted by b.N, so
+	// that the short calibration runs count for little.
+	var base struct{ cpu, wall, n float64 }
+	for n := 0; n <= 2; n++ {
 		b.Run(fmt.Sprintf("indexes=%d", n), func(b *testing.B) {
-			db := benchOpen(b)
+			db, st := indexInsertDB(b, n)
 			defer db.Close()
-			table := "w"
-			for i := 0; i < 100_000; i += 5000 {
-				tx := db.txns.Begin(txn.ModeSnapshot)
-				for j := i; j < i+5000; j++ {
-					tx.Put(mvcc.Data, []byte(table+":"+strconv.Itoa(j)), value.JSON(
-						fmt.Sprintf(`{"a":%d,"b":"name%d","c":{"d":%d},"id":%d}`, j%1000, j, j%77, j)))
-				}
-				if err := tx.Commit(); err != nil {
-					b.Fatal(err)
-				}
-			}
-			for i, path := range []string{"a", "b", "c.d"}[:n] {
-				if err := db.CreateIndex(context.Background(), fmt.Sprintf("w%d", i), "w:*", nil, path); err != nil {
-					b.Fatal(err)
-				}
-			}
-			st, err := db.Prepare("INSERT INTO w (id, a, b, c) VALUES ($1, $2, $3, $4)")
-			if err != nil {
-				b.Fatal(err)
-			}
 			s := db.NewSession()
 			defer s.Close()
 			st = s.Stmt(st)
 			b.ReportAllocs()
+			runtime.GC()
 			b.ResetTimer()
-			cpu := cpuTime()
-			defer func() { b.ReportMetric(float64(cpuTime()-cpu)/float64(b.N), "cpu-ns/op") }()
+			cpu, start := cpuTime(), time.Now()
 			for i := 0; i < b.N; i++ {
 				id := 1_000_000 + i
 				if _, err := st.Exec(id, id%1000, "name"+strconv.Itoa(id), json.RawMessage(`{"d":5}`)); err != nil {
 					b.Fatal(err)
 				}
 			}
+			b.StopTimer()
+			cpuTotal, wallTotal := float64(cpuTime()-cpu), float64(time.Since(start))
+			b.ReportMetric(cpuTotal/float64(b.N), "cpu-ns/op")
+			if n == 0 {
+				base.cpu += cpuTotal
+				base.wall += wallTotal
+				base.n += float64(b.N)
+				return
+			}
+			if base.n > 0 {
+				perIndex := func(total, baseTotal float64) float64 {
+					return 100 * (total/float64(b.N)/(baseTotal/base.n) - 1) / float64(n)
+				}
+				b.ReportMetric(perIndex(cpuTotal, base.cpu), "overhead-%/index")
+				b.ReportMetric(perIndex(wallTotal, base.wall), "wall-%/index")
+			}
 		})
 	}
+}
+
+// indexInsertDB opens the database of BenchmarkIndexInsert: 100k rows of table w and n
+// indexes over them (on a, then b), with the background work finished; and prepares the
+// INSERT.
+func indexInsertDB(b *testing.B, n int) (*DB, *Stmt) {
+	b.Helper()
+	db := benchOpen(b)
+	for i := 0; i < 100_000; i += 5000 {
+		tx := db.txns.Begin(txn.ModeSnapshot)
+		for j := i; j < i+5000; j++ {
+			tx.Put(mvcc.Data, []byte("w:"+strconv.Itoa(j)), value.JSON(
+				fmt.Sprintf(`{"a":%d,"b":"name%d","c":{"d":%d},"id":%d}`, j%1000, j, j%77, j)))
+		}
+		if err := tx.Commit(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	ctx := context.Background()
+	for i, path := range []string{"a", "b"}[:n] {
+		if err := db.CreateIndex(ctx, fmt.Sprintf("w%d", i), "w:*", nil, path); err != nil {
+			b.Fatal(err)
+		}
+	}
+	wait, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	if err := db.env.Indexes().WaitIdle(wait); err != nil {
+		b.Fatal(err)
+	}
+	st, err := db.Prepare("INSERT INTO w (id, a, b, c) VALUES ($1, $2, $3, $4)")
+	if err != nil {
+		b.Fatal(err)
+	}
+	return db, st
 }
 
 // cpuTime returns the CPU time the process has used (user and system), in nanoseconds.

@@ -263,3 +263,27 @@ func (m *Manager) orphansLocked() []uint32 {
 		start = idPrefix(id + 1)
 	}
 }
+
+// WaitIdle waits until the background worker has neither a queued nor a running job (a
+// build, a cleanup or a statistics pass), or ctx ends (its error). Work queued by later
+// commits is not waited for. Tests and benchmarks use it to start from a quiet database.
+func (m *Manager) WaitIdle(ctx context.Context) error {
+	stop := context.AfterFunc(ctx, func() {
+		m.jobsMu.Lock()
+		m.idle.Broadcast()
+		m.jobsMu.Unlock()
+	})
+	defer stop()
+	m.jobsMu.Lock()
+	defer m.jobsMu.Unlock()
+	for m.busy || len(m.jobs) > 0 {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if m.closed.Load() {
+			return ErrClosed
+		}
+		m.idle.Wait()
+	}
+	return nil
+}

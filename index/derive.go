@@ -21,24 +21,47 @@ type entryChange struct {
 
 // changeSet collects a commit's entry changes: removals are applied before additions, so
 // that a value moving from one row to another in one commit is not a violation. It is used
-// under the commit lock only.
+// under the commit lock only (or by one backfill batch), and reused from commit to commit:
+// the keys of its entries come from the arena buf and are valid until the next reset.
 type changeSet struct {
 	removes []entryChange
 	adds    []entryChange
 	scratch [2][]rowEntry
+	buf     entryBuf
+	// removed and added are apply's sets of unique entry keys given up and taken by the
+	// commit (added: by which row); kept to reuse their storage.
+	removed map[string]bool
+	added   map[string]string
 }
 
-// reset empties the set, keeping its buffers.
+// reset empties the set, keeping its buffers. Every entry key it handed out is invalid
+// from then on.
 func (cs *changeSet) reset() {
 	clear(cs.removes)
 	clear(cs.adds)
 	cs.removes, cs.adds = cs.removes[:0], cs.adds[:0]
+	// Buffers a large commit (a build in the commit, a big batch) grew are dropped
+	// rather than kept for good.
+	if len(cs.removed)+len(cs.added) > maxKeptEntries {
+		cs.removed, cs.added = nil, nil
+	}
+	clear(cs.removed)
+	clear(cs.added)
+	cs.buf.reset()
+	if cap(cs.buf.keys) > maxKeptEntries*64 {
+		cs.buf.keys = nil
+	}
 }
+
+// maxKeptEntries bounds the unique-entry sets a changeSet keeps between commits; its key
+// arena keeps up to 64 bytes per entry of that.
+const maxKeptEntries = 1024
 
 // row records the entry changes of one row of index l going from old to new.
 func (cs *changeSet) row(l *live, key string, old, new value.Value, build bool) {
-	oe := l.rowEntries(cs.scratch[0][:0], key, old)
-	ne := l.rowEntries(cs.scratch[1][:0], key, new)
+	cs.buf.arena = true
+	oe := l.appendEntries(&cs.buf, cs.scratch[0][:0], key, old)
+	ne := l.appendEntries(&cs.buf, cs.scratch[1][:0], key, new)
 	cs.scratch[0], cs.scratch[1] = oe, ne
 	for _, o := range oe {
 		if !hasEntry(ne, o.key, o.val) {
@@ -73,9 +96,8 @@ func liveHead(d *txn.Derivation, key string) (value.Value, bool) {
 // non-unique form instead, so that nothing is lost. Only unique entries are checked
 // against the index; the row counts assume that a removed entry existed and an added one
 // did not, which holds except for rows an index still building has not reached (the
-// statistics pass corrects the drift).
+// statistics pass corrects the drift). It is called at most once between resets.
 func (cs *changeSet) apply(d *txn.Derivation) error {
-	var removed map[string]bool
 	for i := range cs.removes {
 		c := &cs.removes[i]
 		if !c.e.shadow {
@@ -83,17 +105,16 @@ func (cs *changeSet) apply(d *txn.Derivation) error {
 		}
 		d.PutString(mvcc.Index, c.e.key, value.Value{})
 		if c.e.unique {
-			if removed == nil {
-				removed = make(map[string]bool)
+			if cs.removed == nil {
+				cs.removed = make(map[string]bool)
 			}
-			removed[c.e.key] = true
+			cs.removed[c.e.key] = true
 		}
 	}
-	var added map[string]string
 	for i := range cs.adds {
 		c := &cs.adds[i]
 		if c.e.unique {
-			if err := cs.checkUnique(d, c, removed, &added); err != nil {
+			if err := cs.checkUnique(d, c); err != nil {
 				return err
 			}
 		}
@@ -106,14 +127,11 @@ func (cs *changeSet) apply(d *txn.Derivation) error {
 }
 
 // checkUnique refuses a unique entry whose value another row holds: in the index (and not
-// given up by this commit) or added by this commit. On replay the entry is rewritten in
-// the non-unique form instead.
-func (cs *changeSet) checkUnique(d *txn.Derivation, c *entryChange, removed map[string]bool, added *map[string]string) error {
-	if *added == nil {
-		*added = make(map[string]string)
-	}
-	other, dup := (*added)[c.e.key]
-	if !dup && !removed[c.e.key] {
+// given up by this commit: a point probe of the entry key) or added by this commit. On
+// replay the entry is rewritten in the non-unique form instead.
+func (cs *changeSet) checkUnique(d *txn.Derivation, c *entryChange) error {
+	other, dup := cs.added[c.e.key]
+	if !dup && !cs.removed[c.e.key] {
 		if head, live := liveHead(d, c.e.key); live && head.Str() != c.row {
 			other, dup = head.Str(), true
 		}
@@ -126,7 +144,10 @@ func (cs *changeSet) checkUnique(d *txn.Derivation, c *entryChange, removed map[
 		c.e.val = ""
 		c.e.unique = false
 	}
-	(*added)[c.e.key] = c.row
+	if cs.added == nil {
+		cs.added = make(map[string]string)
+	}
+	cs.added[c.e.key] = c.row
 	return nil
 }
 

@@ -1,7 +1,7 @@
 package index
 
 import (
-	"strings"
+	"unsafe"
 
 	"github.com/memflux/memflux/jsondoc"
 	"github.com/memflux/memflux/value"
@@ -77,13 +77,14 @@ func docOf(v value.Value) string {
 }
 
 // component is one column's encoding in a row's entries: the component, its number kind
-// (noKind when it is not a number), and the shadow of a number-literal string. It is a
-// scratch value of one rowEntries call.
+// (noKind when it is not a number), and the shadow of a number-literal string. It is
+// scratch space of an entryBuf, reused (its byte slices too) from row to row.
 type component struct {
 	enc        []byte
 	kind       byte
-	shadow     []byte
+	shadow     []byte // valid when hasShadow
 	shadowKind byte
+	hasShadow  bool
 	null       bool
 }
 
@@ -93,14 +94,15 @@ const noKind byte = 0xff
 // encodeValue fills c from a value.
 func (c *component) encodeValue(v jsondoc.Value) {
 	c.enc = appendComponent(c.enc[:0], v)
-	c.kind, c.shadow, c.null = noKind, nil, v.IsNull()
+	c.kind, c.hasShadow, c.null = noKind, false, v.IsNull()
 	if v.IsNumber() {
 		c.kind = numberKind(v)
 	}
 	if str, ok := v.Str(); ok {
 		if n, ok := shadowOf(str); ok {
-			c.shadow = appendNumber(nil, tagShadow, n)
+			c.shadow = appendNumber(c.shadow[:0], tagShadow, n)
 			c.shadowKind = numberKind(n)
+			c.hasShadow = true
 		}
 	}
 }
@@ -112,7 +114,7 @@ func (c *component) encodeRaw(raw string) {
 	}
 	switch raw[0] {
 	case 'n', 't', 'f':
-		c.kind, c.shadow, c.null = noKind, nil, raw[0] == 'n'
+		c.kind, c.hasShadow, c.null = noKind, false, raw[0] == 'n'
 		switch raw[0] {
 		case 'n':
 			c.enc = append(c.enc[:0], tagNull)
@@ -123,10 +125,10 @@ func (c *component) encodeRaw(raw string) {
 		}
 	case '[':
 		c.enc = appendEscaped(append(c.enc[:0], tagArray), raw)
-		c.kind, c.shadow, c.null = noKind, nil, false
+		c.kind, c.hasShadow, c.null = noKind, false, false
 	case '{':
 		c.enc = appendEscaped(append(c.enc[:0], tagObject), raw)
-		c.kind, c.shadow, c.null = noKind, nil, false
+		c.kind, c.hasShadow, c.null = noKind, false, false
 	default:
 		c.encodeValue(jsondoc.Decode(raw))
 	}
@@ -140,44 +142,93 @@ type rowEntry struct {
 	shadow bool   // a numeric-string shadow entry
 }
 
+// entryBuf is the scratch space of computing entries: the components of the row at hand
+// (appendEntries) and, when it is an arena, the bytes of the entry keys. It is not safe
+// for concurrent use; the zero value is ready (not an arena).
+//
+// An arena makes the keys of a whole commit share a few buffers instead of allocating one
+// string each: the strings it returns alias its buffer and stay valid only until reset,
+// after which their bytes are overwritten. The Deriver uses one (changeSet.buf), which is
+// sound because txn copies every key it installs and keeps no derived write past the
+// commit (txn.Deriver), and nothing else keeps an entry key from one Derive call to the
+// next.
+type entryBuf struct {
+	comps []component
+	arena bool
+	keys  []byte // arena: the current buffer; keys are carved from its spare capacity
+}
+
+// reset lets the arena reuse its buffer: every key it returned before is invalid.
+func (eb *entryBuf) reset() { eb.keys = eb.keys[:0] }
+
+// alloc returns an empty slice of capacity n for one key: from the arena, or a new
+// allocation. The caller fills it without growing it and never changes it afterwards.
+func (eb *entryBuf) alloc(n int) []byte {
+	if !eb.arena {
+		return make([]byte, 0, n)
+	}
+	if cap(eb.keys)-len(eb.keys) < n {
+		// A new buffer; keys carved from the old one keep it alive until they die.
+		eb.keys = make([]byte, 0, max(2*cap(eb.keys), n, 512))
+	}
+	l := len(eb.keys)
+	eb.keys = eb.keys[:l+n]
+	return eb.keys[l : l : l+n]
+}
+
 // rowEntries appends the entries of the row (key, v) to out: the real entry first, then
 // one entry per non-empty combination of shadow components. A value that does not exist
-// has no entries.
+// has no entries. The keys are freshly allocated strings.
 func (cp *compiled) rowEntries(out []rowEntry, key string, v value.Value) []rowEntry {
+	var eb entryBuf
+	var compsBuf [4]component
+	comps := compsBuf[:]
+	if len(cp.cols) > len(compsBuf) {
+		comps = make([]component, len(cp.cols))
+	}
+	return cp.entries(&eb, comps, out, key, v)
+}
+
+// appendEntries is rowEntries computing in eb: its components, and keys from its arena
+// if it is one.
+func (cp *compiled) appendEntries(eb *entryBuf, out []rowEntry, key string, v value.Value) []rowEntry {
+	if n := len(cp.cols); len(eb.comps) < n {
+		eb.comps = append(eb.comps, make([]component, n-len(eb.comps))...)
+	}
+	return cp.entries(eb, eb.comps, out, key, v)
+}
+
+// entries implements rowEntries with the scratch components comps (at least one per
+// column), which it does not keep, and the keys allocated by eb.
+func (cp *compiled) entries(eb *entryBuf, comps []component, out []rowEntry, key string, v value.Value) []rowEntry {
 	if !v.Exists() {
 		return out
 	}
 	doc := docOf(v)
-	n := len(cp.cols)
-	var compsBuf [4]component
-	comps := compsBuf[:0]
-	if n > len(compsBuf) {
-		comps = make([]component, 0, n)
-	}
+	comps = comps[:len(cp.cols)]
 	null, shadows := false, 0
-	for _, col := range cp.cols {
+	for i, col := range cp.cols {
 		raw, val, isRaw := col(key, doc)
-		comps = append(comps, component{})
-		c := &comps[len(comps)-1]
+		c := &comps[i]
 		if isRaw {
 			c.encodeRaw(raw)
 		} else {
 			c.encodeValue(val)
 		}
 		null = null || c.null
-		if c.shadow != nil {
+		if c.hasShadow {
 			shadows++
 		}
 	}
 	unique := cp.def.Unique && !null
-	out = append(out, cp.entry(comps, 0, key, unique))
+	out = append(out, cp.entry(eb, comps, 0, key, unique))
 	if shadows == 0 {
 		return out
 	}
 	// Every non-empty subset of the columns holding a shadow.
 	var cols []int
 	for i := range comps {
-		if comps[i].shadow != nil {
+		if comps[i].hasShadow {
 			cols = append(cols, i)
 		}
 	}
@@ -188,40 +239,41 @@ func (cp *compiled) rowEntries(out []rowEntry, key string, v value.Value) []rowE
 				use |= 1 << c
 			}
 		}
-		out = append(out, cp.entry(comps, use, key, false))
+		out = append(out, cp.entry(eb, comps, use, key, false))
 	}
 	return out
 }
 
 // entry builds one entry: the components (shadows for the columns in the bit set use),
-// then the row key unless unique, then the kinds.
-func (cp *compiled) entry(comps []component, use uint64, key string, unique bool) rowEntry {
+// then the row key unless unique, then the kinds. Its key is allocated by eb.
+func (cp *compiled) entry(eb *entryBuf, comps []component, use uint64, key string, unique bool) rowEntry {
 	n := len(cp.prefix) + len(key) + len(comps)
 	for i := range comps {
 		n += max(len(comps[i].enc), len(comps[i].shadow))
 	}
-	var b strings.Builder // one allocation: the key string itself
-	b.Grow(n)
-	b.Write(cp.prefix)
+	b := eb.alloc(n)
+	b = append(b, cp.prefix...)
 	for i := range comps {
 		if use&(1<<i) != 0 {
-			b.Write(comps[i].shadow)
+			b = append(b, comps[i].shadow...)
 		} else {
-			b.Write(comps[i].enc)
+			b = append(b, comps[i].enc...)
 		}
 	}
 	if !unique {
-		b.WriteString(key)
+		b = append(b, key...)
 	}
 	for i := range comps {
 		switch {
 		case use&(1<<i) != 0:
-			b.WriteByte(comps[i].shadowKind)
+			b = append(b, comps[i].shadowKind)
 		case comps[i].kind != noKind:
-			b.WriteByte(comps[i].kind)
+			b = append(b, comps[i].kind)
 		}
 	}
-	e := rowEntry{key: b.String(), unique: unique, shadow: use != 0}
+	// b never grows past n, so it is still the allocation of eb.alloc, which nothing
+	// else writes until the key is dead (see entryBuf).
+	e := rowEntry{key: unsafe.String(unsafe.SliceData(b), len(b)), unique: unique, shadow: use != 0}
 	if unique {
 		e.val = key
 	}

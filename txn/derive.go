@@ -1,6 +1,8 @@
 package txn
 
 import (
+	"unsafe"
+
 	"github.com/memflux/memflux/mvcc"
 	"github.com/memflux/memflux/value"
 )
@@ -88,7 +90,10 @@ func (d *Derivation) Put(sp mvcc.Space, key []byte, v value.Value) {
 	derive(d, sp, key, v)
 }
 
-// PutString is Put for a string key (no copy of the key).
+// PutString is Put for a string key. The key is not copied: its bytes must not change
+// until the commit is installed. The Manager keeps no derived key after the installation
+// (the store copies the keys it keeps), so a Deriver may build keys in a buffer it reuses
+// from one Derive call to the next.
 func (d *Derivation) PutString(sp mvcc.Space, key string, v value.Value) {
 	derive(d, sp, key, v)
 }
@@ -202,12 +207,19 @@ func (m *Manager) commitLocked(ts uint64, writes []write, rec []byte) (wait func
 func (m *Manager) installWritesLocked(ts uint64, writes, extra []write, snaps []uint64) {
 	for i := range writes {
 		w := &writes[i]
-		m.installLocked(w.sp, []byte(w.key), w.val, ts, snaps)
+		m.installLocked(w.sp, keyBytes(w.key), w.val, ts, snaps)
 	}
 	for i := range extra {
 		w := &extra[i]
-		m.installLocked(w.sp, []byte(w.key), w.val, ts, snaps)
+		m.installLocked(w.sp, keyBytes(w.key), w.val, ts, snaps)
 	}
+}
+
+// keyBytes returns the bytes of key without copying them, for installLocked: the store
+// copies the keys it keeps and never writes to the ones it is given, and observers must
+// not modify or keep them (Observer), so the bytes of the string are never changed.
+func keyBytes(key string) []byte {
+	return unsafe.Slice(unsafe.StringData(key), len(key))
 }
 
 // waitDurable calls wait, the durability wait a commit returned, if there is one.

@@ -39,7 +39,8 @@ type Log interface {
 
 // Observer is told about every installed write, under the commit lock, in commit order
 // (derived writes included, after the commit's own); calls never overlap. It must be quick
-// and must not call back into the Manager. Package evict uses it to track keys and memory, package index to
+// and must not call back into the Manager. The key it is given aliases the committer's
+// buffers: it must not be modified, nor kept after the call (copy it). Package evict uses it to track keys and memory, package index to
 // follow index definitions.
 type Observer interface {
 	Installed(sp mvcc.Space, key []byte, c *mvcc.Chain, prev *mvcc.Version, val value.Value)
