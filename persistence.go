@@ -18,7 +18,8 @@ import (
 type persistence struct {
 	log        *wal.Log
 	durability wal.Durability
-	threshold  int64 // compaction trigger in bytes; 0 disables
+	threshold  int64                 // compaction trigger in bytes; 0 disables
+	snapOpts   snapshot.WriteOptions // how compact writes snapshots: paced at Full
 	snapPath   string
 	tmpPath    string
 
@@ -73,6 +74,9 @@ func (db *DB) recover() error {
 		tmpPath:    cfg.path(cfg.SnapshotTempFile),
 		kick:       make(chan struct{}, 1),
 	}
+	if dur == wal.Full {
+		p.snapOpts = snapshot.WriteOptions{BytesPerSec: snapshotRateFull, LowPriority: true}
+	}
 	restoreGC := relaxGC(snapshotGCPercent)
 	st, _, err := snapshot.Load(db.txns, p.snapPath, db.log)
 	restoreGC()
@@ -126,6 +130,16 @@ func (db *DB) replay(log *wal.Log, snapTS uint64) (int, error) {
 	})
 	return replayed, err
 }
+
+// snapshotRateFull caps the rate at which a snapshot is written at durability "full",
+// where every commit waits for a WAL fdatasync; the snapshot also runs on a thread of the
+// lowest CPU priority there. While a snapshot ran back to back on 2 cores, the commits'
+// p99 rose 5 to 15 times: the snapshot keeps a core busy (so the thread a finished
+// fdatasync wakes waits for a core, up to a scheduler tick) and makes every flush of the
+// disk wait for its data. Paced and deprioritized, a snapshot of 1M small keys (14 MiB)
+// takes about 0.3 s instead of 0.13 s. The other levels sync in the background, so their
+// commits do not wait for the disk and their snapshots run at full speed.
+const snapshotRateFull = 48 << 20
 
 // GC percents during recovery. Loading a snapshot allocates almost nothing but live data
 // (keys, versions, values), so a collection cycle finds little garbage and its marking
@@ -206,7 +220,7 @@ func (db *DB) compact() error {
 		p.log.SwitchToOverflow()
 		tx = db.txns.Begin(txn.ModeSnapshot)
 	})
-	st, err := snapshot.Write(tx, p.snapPath, p.tmpPath)
+	st, err := snapshot.WriteWith(tx, p.snapPath, p.tmpPath, p.snapOpts)
 	tx.Rollback()
 	if err != nil {
 		return err

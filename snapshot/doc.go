@@ -6,7 +6,9 @@
 // and streams every version visible at ts, of every space, to a temporary file; then it
 // fsyncs the file, renames it over the snapshot file and fsyncs the directory. Writers keep
 // committing meanwhile: MVCC keeps the versions the snapshot reads, and nothing is locked
-// after the snapshot is registered. Load reads a snapshot back into an empty store.
+// after the snapshot is registered. WriteWith can pace the writing and run it at the
+// lowest CPU priority, so that it does not slow commits that wait for the disk
+// (WriteOptions). Load reads a snapshot back into an empty store.
 //
 // # Format
 //

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
 	"time"
 
 	"github.com/memflux/memflux/mvcc"
@@ -35,10 +36,31 @@ type Stats struct {
 	Bytes int64  // file size
 }
 
+// WriteOptions tune Write. The zero value writes as fast as the scan and the file
+// system allow. It is a plain value.
+type WriteOptions struct {
+	// BytesPerSec, if positive, caps the average rate at which the file is written. Every
+	// byte a snapshot writes must reach the disk before a later flush of the same disk
+	// completes, so a snapshot written at full speed makes every WAL fdatasync that runs
+	// meanwhile wait for it; pacing bounds that (DESIGN.md, "Keeping out of the WAL's way").
+	BytesPerSec int64
+	// LowPriority runs the scan and the writes on an OS thread of the lowest CPU priority
+	// (nice 19 on Linux; ignored elsewhere or if not permitted). A snapshot keeps a core
+	// busy for its whole length; at normal priority a committer's thread woken by the
+	// disk can wait for a core until the next scheduler tick (4 ms), which dominated the
+	// p99 of commits at durability "full" (DESIGN.md).
+	LowPriority bool
+}
+
 // Write writes a snapshot of the state visible at the start of tx (a ModeSnapshot
 // transaction the caller began and will roll back) to tmpPath, then atomically replaces
-// path with it. It never blocks writers.
+// path with it. It never blocks writers. It is WriteWith with the zero WriteOptions.
 func Write(tx *txn.Txn, path, tmpPath string) (Stats, error) {
+	return WriteWith(tx, path, tmpPath, WriteOptions{})
+}
+
+// WriteWith is Write with options.
+func WriteWith(tx *txn.Txn, path, tmpPath string, opts WriteOptions) (Stats, error) {
 	st := Stats{TS: tx.Start()}
 	f, err := os.OpenFile(tmpPath, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o644)
 	if err != nil {
@@ -51,7 +73,13 @@ func Write(tx *txn.Txn, path, tmpPath string) (Stats, error) {
 			os.Remove(tmpPath)
 		}
 	}()
-	if st.Keys, err = writeFile(f, tx); err != nil {
+	write := func() { st.Keys, err = writeFile(f, tx, opts) }
+	if opts.LowPriority {
+		runLowPriority(write)
+	} else {
+		write()
+	}
+	if err != nil {
 		return st, fmt.Errorf("snapshot: write %s: %w", tmpPath, err)
 	}
 	if err := f.Sync(); err != nil {
@@ -70,11 +98,30 @@ func Write(tx *txn.Txn, path, tmpPath string) (Stats, error) {
 	return st, syncDir(filepath.Dir(path))
 }
 
+// runLowPriority runs fn on a new goroutine locked to its own OS thread, lowers that
+// thread's CPU priority, and waits for fn. The goroutine never unlocks the thread, so the
+// runtime discards the thread, priority and all, when fn returns (and the runtime never
+// clones a locked thread to start a new one). A panic in fn is re-raised in the caller.
+func runLowPriority(fn func()) {
+	done := make(chan any)
+	go func() {
+		var p any
+		defer func() { done <- p }()
+		defer func() { p = recover() }()
+		runtime.LockOSThread()
+		_ = lowerThreadPriority() // best effort: the snapshot is correct either way
+		fn()
+	}()
+	if p := <-done; p != nil {
+		panic(p)
+	}
+}
+
 // writeFile writes the snapshot of what tx sees to f: the header with a zero key count,
 // the blocks, the trailer, and then the header again with the count. It returns the count.
-func writeFile(f *os.File, tx *txn.Txn) (int64, error) {
+func writeFile(f *os.File, tx *txn.Txn, opts WriteOptions) (int64, error) {
 	ts := tx.Start()
-	w := bufio.NewWriterSize(&writebackFile{f: f}, 1<<20)
+	w := bufio.NewWriterSize(newWritebackFile(f, opts.BytesPerSec), 1<<20)
 	// A bufio.Writer keeps its first error and returns it from every later call, so only
 	// the last write before Flush needs checking.
 	w.Write(header(ts, 0))
@@ -93,26 +140,72 @@ func writeFile(f *os.File, tx *txn.Txn) (int64, error) {
 	return n, err
 }
 
-// writebackEvery is how often Write starts the writeback of what it wrote so far.
-const writebackEvery = 4 << 20
+// Incremental writeback. The file system would otherwise keep the whole file dirty in
+// the page cache until the final fsync, and then write it in one burst that every WAL
+// fdatasync on the same disk queues behind. Write instead starts the writeback of each
+// writebackChunk as soon as it is written, and keeps at most writebackLag bytes of it in
+// flight: the disk receives a steady trickle of small writes, and a WAL flush finds little
+// snapshot data ahead of it (PostgreSQL's checkpoint_flush_after is 256 KiB, RocksDB's
+// bytes_per_sync does the same).
+const (
+	writebackChunk = 256 << 10
+	writebackLag   = 1 << 20
+)
 
-// writebackFile is the snapshot file as written sequentially by Write: every
-// writebackEvery bytes it starts their writeback (see startWriteback). It is not safe for
-// concurrent use.
+// writebackFile is the snapshot file as written sequentially by Write: it starts the
+// writeback of every writebackChunk bytes, waits for the writeback of the bytes more than
+// writebackLag behind, and paces the writes to bytesPerSec if that is positive. It is not
+// safe for concurrent use.
 type writebackFile struct {
-	f       *os.File
-	n, last int64 // bytes written; n at the last writeback
+	f           *os.File
+	fd          int
+	n           int64     // bytes written
+	started     int64     // bytes whose writeback has been started: a multiple of writebackChunk
+	bytesPerSec int64     // 0: no pacing
+	start       time.Time // when the first byte was written (pacing)
 }
 
-// Write writes p to the file and starts a writeback every writebackEvery bytes.
+// newWritebackFile returns f, empty, for sequential writes paced to bytesPerSec (0: no
+// pacing).
+func newWritebackFile(f *os.File, bytesPerSec int64) *writebackFile {
+	return &writebackFile{f: f, fd: int(f.Fd()), bytesPerSec: bytesPerSec, start: time.Now()}
+}
+
+// Write writes p to the file, cut at chunk boundaries, and after each complete chunk
+// starts its writeback and paces.
 func (w *writebackFile) Write(p []byte) (int, error) {
-	n, err := w.f.Write(p)
-	w.n += int64(n)
-	if err == nil && w.n-w.last >= writebackEvery {
-		w.last = w.n
-		err = startWriteback(w.f)
+	total := 0
+	for len(p) > 0 {
+		room := writebackChunk - (w.n - w.started)
+		n, err := w.f.Write(p[:min(int64(len(p)), room)])
+		total += n
+		w.n += int64(n)
+		p = p[n:]
+		if err != nil {
+			return total, err
+		}
+		if w.n-w.started < writebackChunk {
+			continue
+		}
+		if err := writeback(w.fd, w.started, w.n, w.n-writebackLag); err != nil {
+			return total, fmt.Errorf("writeback: %w", err)
+		}
+		w.started = w.n
+		w.pace()
 	}
-	return n, err
+	return total, nil
+}
+
+// pace sleeps until writing w.n bytes has taken at least w.n/bytesPerSec seconds. Time
+// the scan itself took counts, so a snapshot slower than the cap is never delayed.
+func (w *writebackFile) pace() {
+	if w.bytesPerSec <= 0 {
+		return
+	}
+	due := time.Duration(float64(w.n) / float64(w.bytesPerSec) * float64(time.Second))
+	if d := due - time.Since(w.start); d > 0 {
+		time.Sleep(d)
+	}
 }
 
 // countBytes returns the little-endian encoding of the key count n, the bytes the trailer

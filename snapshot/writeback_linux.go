@@ -2,17 +2,25 @@
 
 package snapshot
 
-import (
-	"os"
+import "golang.org/x/sys/unix"
 
-	"golang.org/x/sys/unix"
-)
+// writeback asks the kernel to start writing the dirty pages of [from, to) of the file fd
+// to disk, then waits for the writeback of [0, waitTo) to finish (nothing if waitTo <= 0).
+// Bytes the writer has not reached yet are not touched, and the wait bounds how much of
+// the file is in flight at once (see writebackFile).
+func writeback(fd int, from, to, waitTo int64) error {
+	if err := unix.SyncFileRange(fd, from, to-from, unix.SYNC_FILE_RANGE_WRITE); err != nil {
+		return err
+	}
+	if waitTo <= 0 {
+		return nil
+	}
+	return unix.SyncFileRange(fd, 0, waitTo, unix.SYNC_FILE_RANGE_WAIT_BEFORE)
+}
 
-// startWriteback asks the kernel to start writing f's dirty pages to disk, after waiting
-// for the writeback the previous call started. Called every writebackEvery bytes, it
-// keeps a snapshot's dirty data small, so the final fsync is short and does not hold up
-// the WAL's syncs behind hundreds of megabytes (Redis's rdb-save-incremental-fsync does
-// the same).
-func startWriteback(f *os.File) error {
-	return unix.SyncFileRange(int(f.Fd()), 0, 0, unix.SYNC_FILE_RANGE_WAIT_BEFORE|unix.SYNC_FILE_RANGE_WRITE)
+// lowerThreadPriority sets the calling thread's nice value to 19, the lowest priority of
+// the normal scheduling class: it still gets its share of an idle CPU, but a thread of
+// normal priority that wakes up takes the CPU from it at once.
+func lowerThreadPriority() error {
+	return unix.Setpriority(unix.PRIO_PROCESS, unix.Gettid(), 19)
 }

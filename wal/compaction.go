@@ -156,7 +156,7 @@ func (l *Log) compactionAllowedLocked(coveredTS uint64) error {
 // REQUIRES: l.mu held.
 func (l *Log) publishLocked(c *copier) error {
 	p := c.dst
-	p.size, p.end = c.dstSize, c.dstOff
+	p.size, p.end, p.written = c.dstSize, c.dstOff, c.dstOff
 	if p.end > 0 {
 		p.lastTS = c.src.lastTS // the copy reached the end of the overflow
 	}

@@ -25,7 +25,9 @@
 //
 // length counts the checksummed bytes (8 + len(payload)), so it is never
 // zero. Files grow in preallocated chunks (1 MiB doubling up to 64 MiB) and
-// are zero past the logical end: a zero length word marks the end. Close
+// are zero past the logical end: a zero length word marks the end. Except
+// under None, Append writes those zeros 128 KiB ahead of the records, so that
+// an fdatasync rarely has file system metadata to commit (DESIGN.md). Close
 // truncates each file to its logical size.
 //
 // There are two files, primary and overflow (SPEC §7: memflux.wal and

@@ -133,7 +133,7 @@ func (l *Log) recoverSegment(s *segment, res scanResult) error {
 			return err
 		}
 	}
-	s.end, s.lastTS = res.end, res.lastTS
+	s.end, s.written, s.lastTS = res.end, res.end, res.lastTS
 	l.lastTS = max(l.lastTS, res.lastTS)
 	if res.tornAt >= 0 {
 		l.logger.Warn("wal: truncated torn tail", "file", s.path, "offset", res.tornAt,
@@ -170,6 +170,13 @@ func (l *Log) Append(ts uint64, payload []byte) (Pos, error) {
 	n := int64(recordSize(len(payload)))
 	if err := l.growLocked(s, off+n); err != nil {
 		return Pos{}, err
+	}
+	if off+n > s.written {
+		if l.opts.Durability == None {
+			s.written = off + n // no fdatasync to spare: the record is all we write
+		} else if err := s.fillZeros(off + n); err != nil {
+			return Pos{}, err // nothing appended; the zeros written so far are harmless
+		}
 	}
 	if s.end == 0 {
 		copy(s.mm, fileHeader[:])

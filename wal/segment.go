@@ -32,6 +32,10 @@ type segment struct {
 	size   int64     // file size == len(mm)
 	dirty  bool      // appended to since the last sync round started
 	lastTS uint64    // ts of the last record, 0 if none
+	// written is how much of the file is known to be written, not just preallocated:
+	// [end, written) holds zeros written through the descriptor (see fillZeros). Always
+	// end <= written <= size.
+	written int64
 }
 
 // openSegment opens (creating it if needed) the file at path.
@@ -121,10 +125,41 @@ func (s *segment) truncate(size int64) error {
 	}
 	s.size = size
 	s.end = min(s.end, size)
+	s.written = min(s.written, size)
 	if size == 0 {
 		s.lastTS = 0
 	}
 	return s.remap()
+}
+
+// zeroAhead is how far past a record fillZeros writes zeros.
+const zeroAhead = 128 << 10
+
+// zeros is the source of fillZeros' writes; never written.
+var zeros [zeroAhead]byte
+
+// fillZeros writes zeros over [written, need + zeroAhead), within the file, so that
+// appends up to need land on written blocks.
+//
+// Why: fallocate leaves the new blocks "unwritten", and the first write to each block
+// makes the next fdatasync convert it in the file system's metadata: on ext4 a journal
+// commit, several times slower than a data-only fdatasync, and much slower while a
+// snapshot is being written (the commit waits for the snapshot's blocks). Appends of small
+// records would pay that on every new page, about one commit in a hundred at exactly the
+// 99th percentile. Writing zeros ahead in 128 KiB steps makes it one in thousands. The
+// bytes past end are zero already, so this changes no content.
+//
+// REQUIRES: Log.mu held; need <= size.
+func (s *segment) fillZeros(need int64) error {
+	to := min(s.size, need+zeroAhead)
+	for s.written < to {
+		n := min(to-s.written, zeroAhead)
+		if _, err := s.f.WriteAt(zeros[:n], s.written); err != nil {
+			return fmt.Errorf("wal: write zeros to %s at %d: %w", s.path, s.written, err)
+		}
+		s.written += n
+	}
+	return nil
 }
 
 // sync flushes the file's data (including pages dirtied through the
