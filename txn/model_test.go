@@ -54,7 +54,8 @@ type mtxn struct {
 	reads  map[string]uint64  // key -> timestamp of the head version seen (latest mode)
 	ranges [][2]*string       // scanned [start, end); nil end = unbounded
 	sps    []msp
-	mark   int // length of the undo log (number of puts)
+	mark   int  // length of the undo log (number of puts since the first mark)
+	marked bool // a mark or savepoint was taken: puts log their undo from then on
 }
 
 // msp is a savepoint of the model.
@@ -109,7 +110,9 @@ func (m *model) liveHead(k string) uint64 {
 
 func (m *model) put(t *mtxn, k string, v *string) {
 	t.ws[k] = v
-	t.mark++
+	if t.marked {
+		t.mark++
+	}
 }
 
 // scan returns the keys and values with prefix visible to t, at most limit of them (0: no
@@ -225,6 +228,7 @@ func (m *model) savepoint(t *mtxn, name string) error {
 		}
 	}
 	t.sps = append(t.sps, msp{name: name, mark: t.mark, ws: maps.Clone(t.ws)})
+	t.marked = true
 	return nil
 }
 
@@ -377,6 +381,7 @@ func runModel(t *testing.T, seed uint64, iso txn.Isolation, steps int) {
 			logf("T%d release %s", mt.id, name)
 		case op < 82: // a statement: writes after a mark, rolled back to it half the time
 			mark := mt.t.Mark()
+			mt.marked = true
 			if mark != mt.mark {
 				fail(step, "T%d Mark() = %d, model %d", mt.id, mark, mt.mark)
 			}

@@ -187,7 +187,7 @@ func (t *Txn) Delete(sp mvcc.Space, key []byte) bool {
 }
 
 // Mark returns a position in the write set to roll back to (statement atomicity).
-func (t *Txn) Mark() int { return len(t.ws.undo) }
+func (t *Txn) Mark() int { return t.ws.mark() }
 
 // RollbackToMark discards every write made after Mark returned mark.
 func (t *Txn) RollbackToMark(mark int) {

@@ -31,6 +31,16 @@ type writeSet struct {
 	entries []write
 	index   map[wkey]int // nil while len(entries) <= linearMax
 	undo    []undo
+	// logUndo is set by the first mark: until then nothing but a full rollback can discard
+	// a write, so puts record no undo (an auto-committed command writes without one).
+	logUndo bool
+}
+
+// mark returns the position to roll back to with rollbackTo, and makes later puts
+// record their undo.
+func (ws *writeSet) mark() int {
+	ws.logUndo = true
+	return len(ws.undo)
 }
 
 // linearMax is the longest list of writes or reads searched linearly; longer ones get a
@@ -86,12 +96,16 @@ func (ws *writeSet) findBytes(sp mvcc.Space, key []byte) int {
 // put buffers a write of v to key, recording how to undo it.
 func (ws *writeSet) put(sp mvcc.Space, key []byte, v value.Value) {
 	if i := ws.findBytes(sp, key); i >= 0 {
-		ws.undo = append(ws.undo, undo{idx: i, prev: ws.entries[i]})
+		if ws.logUndo {
+			ws.undo = append(ws.undo, undo{idx: i, prev: ws.entries[i]})
+		}
 		ws.entries[i].val = v
 		return
 	}
 	ws.entries = append(ws.entries, write{wkey: wkey{sp, string(key)}, val: v})
-	ws.undo = append(ws.undo, undo{idx: len(ws.entries) - 1, created: true})
+	if ws.logUndo {
+		ws.undo = append(ws.undo, undo{idx: len(ws.entries) - 1, created: true})
+	}
 	ws.index = indexLast(ws.index, ws.entries)
 }
 
@@ -120,4 +134,5 @@ func (ws *writeSet) reset() {
 	ws.index = nil
 	clear(ws.undo)
 	ws.undo = ws.undo[:0]
+	ws.logUndo = false
 }
