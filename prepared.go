@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -156,11 +158,50 @@ func replyResult(r Reply) sql.Result {
 
 // run binds args and executes the statement where it is bound.
 func (st *Stmt) run(args []any) (Reply, error) {
-	params, err := bindParams(args)
+	pb := paramBufs.Get().(*paramBuf)
+	params, err := pb.bind(args)
 	if err != nil {
+		paramBufs.Put(pb)
 		return Reply{}, err
 	}
-	return st.runParams(params)
+	r, err := st.runParams(params)
+	// Not deferred: the parameters of a statement that panicked are not
+	// reused.
+	pb.release(params)
+	return r, err
+}
+
+// paramBuf is the parameter slice of one execution of run: the engine keeps no
+// reference to the parameters once the statement returns (its results are
+// rendered text, counts and copied values), so the slice is reused. It is
+// pooled (paramBufs) and not safe for concurrent use.
+type paramBuf struct {
+	vals []jsondoc.Value
+}
+
+var paramBufs = sync.Pool{New: func() any { return new(paramBuf) }}
+
+// maxPooledParams bounds the parameter slice a pooled paramBuf keeps.
+const maxPooledParams = 64
+
+// bind converts args into the buffer's slice (bindParams).
+func (pb *paramBuf) bind(args []any) ([]jsondoc.Value, error) {
+	out := slices.Grow(pb.vals[:0], len(args))[:len(args)]
+	pb.vals = out
+	if err := bindInto(out, args); err != nil {
+		clear(out)
+		return nil, err
+	}
+	return out, nil
+}
+
+// release clears the parameters and returns the buffer to the pool.
+func (pb *paramBuf) release(params []jsondoc.Value) {
+	clear(params)
+	if cap(pb.vals) > maxPooledParams {
+		pb.vals = nil
+	}
+	paramBufs.Put(pb)
 }
 
 // runParams executes the statement with bound parameters where it is bound.
@@ -191,14 +232,22 @@ func (st *Stmt) runParams(params []jsondoc.Value) (Reply, error) {
 // encoded with encoding/json (slices, maps, structs).
 func bindParams(args []any) ([]jsondoc.Value, error) {
 	out := make([]jsondoc.Value, len(args))
+	if err := bindInto(out, args); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// bindInto is bindParams into out, which has len(args) elements.
+func bindInto(out []jsondoc.Value, args []any) error {
 	for i, a := range args {
 		v, err := bindParam(a)
 		if err != nil {
-			return nil, fmt.Errorf("%w: parameter $%d: %w", ErrParam, i+1, err)
+			return fmt.Errorf("%w: parameter $%d: %w", ErrParam, i+1, err)
 		}
 		out[i] = v
 	}
-	return out, nil
+	return nil
 }
 
 func bindParam(a any) (jsondoc.Value, error) {

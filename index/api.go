@@ -3,6 +3,7 @@ package index
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"errors"
 	"slices"
 	"strconv"
@@ -403,4 +404,27 @@ func (m *Manager) FindDuplicate(tx *txn.Txn, def Def) error {
 		return true
 	})
 	return dup
+}
+
+// AppendUniqueKey appends to dst the key of the unique-form entry that a row holding raw
+// (canonical JSON text) in the single column of the unique index def has: the entry whose
+// value is that row's key. ok is false when such a row has none (NULL) or def is not a
+// unique single-column index. A point read of the key tells which row holds a value, as a
+// snapshot sees it, without scanning the value's range (the SQL UNIQUE check uses it).
+func AppendUniqueKey(dst []byte, def *Def, raw string) (_ []byte, ok bool) {
+	if !def.Unique || len(def.Columns) != 1 {
+		return dst, false
+	}
+	var c component
+	c.encodeRaw(raw)
+	if c.null {
+		return dst, false
+	}
+	dst = append(dst, entryTag)
+	dst = binary.BigEndian.AppendUint32(dst, def.ID)
+	dst = append(dst, c.enc...)
+	if c.kind != noKind {
+		dst = append(dst, c.kind)
+	}
+	return dst, true
 }

@@ -27,7 +27,12 @@ func (s *stmt) checkChecks(ti *tableInfo, key, doc string) error {
 	if len(ti.checks) == 0 {
 		return nil
 	}
-	f := exec.NewFrame(s.tableCtx(ti), nil, docRow(ti, key, doc))
+	// The statement's scratch frame: nothing keeps the frame or its row
+	// after a check returns.
+	s.chkSlot[0] = exec.Slot{Doc: doc, Key: key, Pre: len(ti.name) + 1}
+	s.chkRow = exec.Row{Slots: s.chkSlot[:]}
+	s.chk = exec.Frame{Row: &s.chkRow, Ctx: s.tableCtx(ti)}
+	f := &s.chk
 	for _, chk := range ti.checks {
 		v, err := chk(f)
 		if err != nil {

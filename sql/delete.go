@@ -45,7 +45,7 @@ func (e *Engine) planDelete(r *catalog.Reader, t *ast.TableName, using []ast.Tab
 func (e *Engine) execDelete(s *stmt, pl *deletePlan) (Result, error) {
 	ti := pl.ti
 	s.target = ti
-	rows, err := s.collectRows(pl.rows, nil)
+	rows, err := s.collectRows(pl.rows, ti, nil)
 	if err != nil {
 		return Result{}, err
 	}

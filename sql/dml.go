@@ -1,6 +1,8 @@
 package sql
 
 import (
+	"sync"
+
 	"github.com/google/uuid"
 
 	"github.com/memflux/memflux/jsondoc"
@@ -16,7 +18,9 @@ import (
 // DDL statement: its transaction, its catalog reader, the per-table caches
 // its constraint checks build, and the rows it changed. Every write of the
 // statement goes through put and del, which keep those caches exact. A stmt
-// belongs to one execution and is not safe for concurrent use.
+// belongs to one execution at a time and is not safe for concurrent use; a
+// DML statement takes it from a pool (acquireStmt) and gives it back when it
+// ends (release).
 type stmt struct {
 	e      *Engine
 	tx     *txn.Txn
@@ -64,15 +68,111 @@ type stmt struct {
 	staged     map[string]string
 	stagedKeys []string
 	stagedIn   *tableInfo
+
+	// The rest is scratch space a pooled stmt keeps from one statement to
+	// the next (acquireStmt): the catalog reader cat points to, the values
+	// of the INSERT row at hand (valuesRows), the members and text of the
+	// document being built (buildDoc), and the bytes of a key passed to the
+	// transaction (keyBytes), which copies what it keeps.
+	catR     catalog.Reader
+	vals     []jsondoc.Value
+	docVals  []jsondoc.Value
+	members  []jsondoc.Member
+	docBuf   []byte
+	keyBuf   []byte
+	probeBuf []byte // unique entry keys (uniqueSet.probe)
+	// coll collects the rows of an UPDATE or DELETE (collectRows).
+	coll *collector
+	// chk is the frame CHECK constraints are evaluated in, over the row
+	// chkRow of the one slot chkSlot (checkChecks).
+	chk     exec.Frame
+	chkRow  exec.Row
+	chkSlot [1]exec.Slot
 }
 
-// newStmt returns the execution state of a statement in tx.
+// newStmt returns the execution state of a statement in tx (DDL: not
+// pooled).
 func (e *Engine) newStmt(tx *txn.Txn, params []jsondoc.Value, nState int) *stmt {
-	return &stmt{
-		e: e, tx: tx, cat: &catalog.Reader{Cat: &e.cat, Tx: tx, NoDeps: true}, params: params,
-		ctx:    exec.NewCtx(tx, params, nState, e.opts.Limits),
-		guards: tx.Manager().Isolation() == txn.Snapshot,
+	s := &stmt{}
+	s.init(e, tx, params, exec.NewCtx(tx, params, nState, e.opts.Limits))
+	return s
+}
+
+// stmtPool holds released statements (stmt.release) with their scratch
+// space.
+var stmtPool = sync.Pool{New: func() any { return new(stmt) }}
+
+// acquireStmt is newStmt reusing a released statement and execution
+// context, so that a single-row DML statement allocates no execution state.
+// The caller releases it when the statement is over.
+func (e *Engine) acquireStmt(tx *txn.Txn, params []jsondoc.Value, nState int) *stmt {
+	s := stmtPool.Get().(*stmt)
+	s.init(e, tx, params, exec.AcquireCtx(tx, params, nState, e.opts.Limits))
+	return s
+}
+
+// init prepares s, new or released, for a statement in tx.
+func (s *stmt) init(e *Engine, tx *txn.Txn, params []jsondoc.Value, ctx *exec.Ctx) {
+	s.e, s.tx, s.params, s.ctx = e, tx, params, ctx
+	s.catR = catalog.Reader{Cat: &e.cat, Tx: tx, NoDeps: true}
+	s.cat = &s.catR
+	s.guards = tx.Manager().Isolation() == txn.Snapshot
+}
+
+// maxPooledScratch bounds the scratch space a released stmt keeps.
+const maxPooledScratch = 4 << 10
+
+// release returns a statement of acquireStmt to the pool, with its
+// execution contexts. The statement must be over: its results (counts,
+// rendered rows, strings) do not point into it. A statement that panicked
+// must not be released.
+func (s *stmt) release() {
+	s.ctx.Release()
+	for ti, c := range s.tctx {
+		c.Release()
+		delete(s.tctx, ti)
 	}
+	clear(s.infos)
+	// The uniqueSets are kept for the next statements (stmt.uniqueSet),
+	// emptied; past a few, they go.
+	for _, u := range s.uniq {
+		*u = uniqueSet{}
+	}
+	if cap(s.uniq) > 8 {
+		s.uniq = nil
+	}
+	vals, docVals, members := s.vals, s.docVals, s.members
+	clear(vals)
+	if cap(vals) > 64 || cap(docVals) > 64 || cap(members) > 64 {
+		vals, docVals, members = nil, nil, nil
+	}
+	docBuf, keyBuf, probeBuf := s.docBuf[:0], s.keyBuf[:0], s.probeBuf[:0]
+	if cap(docBuf) > maxPooledScratch {
+		docBuf = nil
+	}
+	if cap(keyBuf) > maxPooledScratch {
+		keyBuf = nil
+	}
+	if cap(probeBuf) > maxPooledScratch {
+		probeBuf = nil
+	}
+	if s.coll != nil {
+		s.coll.reset()
+	}
+	*s = stmt{
+		tctx: s.tctx, infos: s.infos[:0], uniq: s.uniq[:0], coll: s.coll,
+		vals: vals[:0], docVals: docVals[:0], members: members[:0], docBuf: docBuf, keyBuf: keyBuf,
+		probeBuf: probeBuf,
+	}
+	stmtPool.Put(s)
+}
+
+// keyBytes returns key as bytes in the statement's scratch buffer, valid
+// until the next call: for the transaction's methods, which copy the keys
+// they keep.
+func (s *stmt) keyBytes(key string) []byte {
+	s.keyBuf = append(s.keyBuf[:0], key...)
+	return s.keyBuf
 }
 
 // info returns the compiled table name as the statement sees it.
@@ -105,7 +205,7 @@ func (s *stmt) tableCtx(ti *tableInfo) *exec.Ctx {
 	if s.tctx == nil {
 		s.tctx = map[*tableInfo]*exec.Ctx{}
 	}
-	c := exec.NewCtx(s.tx, nil, ti.nState, s.e.opts.Limits)
+	c := exec.AcquireCtx(s.tx, nil, ti.nState, s.e.opts.Limits)
 	s.tctx[ti] = c
 	return c
 }
@@ -116,24 +216,33 @@ func (s *stmt) load(key string) (doc string, exists bool) {
 	if doc, ok := s.staged[key]; ok {
 		return doc, true
 	}
-	v := s.tx.Get(mvcc.Data, []byte(key))
+	v := s.tx.Get(mvcc.Data, s.keyBytes(key))
 	if !v.Exists() {
 		return "", false
 	}
 	return exec.DocOf(v), true
 }
 
+// exists reports whether key holds a value as the statement sees it (load
+// without the document, for a key in bytes).
+func (s *stmt) exists(key []byte) bool {
+	if _, ok := s.staged[string(key)]; ok {
+		return true
+	}
+	return s.tx.Get(mvcc.Data, key).Exists()
+}
+
 // put stores doc under key, a row of table ti whose previous document was
 // old ("" when the key was free), and keeps the statement's caches exact.
 func (s *stmt) put(ti *tableInfo, key, old, doc string) {
-	s.tx.Put(mvcc.Data, []byte(key), value.JSON(doc))
+	s.tx.Put(mvcc.Data, s.keyBytes(key), value.JSON(doc))
 	s.changed(ti, key, old, doc)
 }
 
 // del deletes the row key of table ti whose document was old and reports
 // whether the key existed.
 func (s *stmt) del(ti *tableInfo, key, old string) bool {
-	if !s.tx.Delete(mvcc.Data, []byte(key)) {
+	if !s.tx.Delete(mvcc.Data, s.keyBytes(key)) {
 		return false
 	}
 	s.changed(ti, key, old, "")
@@ -158,18 +267,19 @@ func (s *stmt) changed(ti *tableInfo, key, old, doc string) {
 	}
 }
 
-// keyText renders a key-column value as the key suffix (SPEC §4.15 step
-// 5): a string verbatim, a number as its JSON text; ok is false for any
-// other value.
-func keyText(v jsondoc.Value) (string, bool) {
+// appendKey appends the key of the row of table whose key column holds v to
+// dst: <table>:<suffix>, where the suffix (SPEC §4.15 step 5) is a string
+// verbatim, a number as its JSON text; ok is false for any other value.
+func appendKey(dst []byte, table string, v jsondoc.Value) (_ []byte, ok bool) {
+	dst = append(append(dst, table...), ':')
 	switch v.Kind() {
 	case jsondoc.KindString:
 		s, _ := v.Str()
-		return s, true
+		return append(dst, s...), true
 	case jsondoc.KindInt, jsondoc.KindUint, jsondoc.KindFloat:
-		return string(v.Append(nil)), true
+		return v.Append(dst), true
 	}
-	return "", false
+	return dst, false
 }
 
 // deriveKey returns the key of a new document of ti: <table>:<key column
@@ -188,6 +298,16 @@ func (ti *tableInfo) deriveKey(doc string) string {
 			// raw is the canonical JSON text of the number.
 			return string(append(b, raw...))
 		}
+	}
+	return ti.prefix() + uuid.NewString()
+}
+
+// keyFor is deriveKey for a document whose key column holds v (the value
+// written as the member, so that its text is the member's).
+func (ti *tableInfo) keyFor(v jsondoc.Value) string {
+	var buf [64]byte
+	if b, ok := appendKey(buf[:0], ti.name, v); ok {
+		return string(b)
 	}
 	return ti.prefix() + uuid.NewString()
 }
@@ -226,7 +346,7 @@ func (s *stmt) evalDefault(ti *tableInfo, col string) (v jsondoc.Value, ok bool,
 	if !ok {
 		return jsondoc.Null(), false, nil
 	}
-	if v, err = def(exec.NewFrame(s.tableCtx(ti), nil, &exec.Row{})); err != nil {
+	if v, err = def(s.tableCtx(ti).RootFrame()); err != nil {
 		return v, true, err
 	}
 	v, err = ti.castColumn(col, v)

@@ -301,15 +301,24 @@ func (e *Engine) execDML(tx *txn.Txn, p *Prepared, params []jsondoc.Value) (Resu
 	if err != nil {
 		return Result{}, err
 	}
+	var s *stmt
+	var res Result
 	switch pl := pl.(type) {
 	case *insertPlan:
-		return e.execInsert(e.newStmt(tx, params, pl.nState), pl)
+		s = e.acquireStmt(tx, params, pl.nState)
+		res, err = e.execInsert(s, pl)
 	case *updatePlan:
-		return e.execUpdate(e.newStmt(tx, params, pl.nState), pl)
+		s = e.acquireStmt(tx, params, pl.nState)
+		res, err = e.execUpdate(s, pl)
 	case *deletePlan:
-		return e.execDelete(e.newStmt(tx, params, pl.nState), pl)
+		s = e.acquireStmt(tx, params, pl.nState)
+		res, err = e.execDelete(s, pl)
+	default:
+		return Result{}, sem.NewError(sem.ErrInternal, "unknown DML plan")
 	}
-	return Result{}, sem.NewError(sem.ErrInternal, "unknown DML plan")
+	// Not deferred: a statement that panicked is not released.
+	s.release()
+	return res, err
 }
 
 // statementName names a statement kind for messages.

@@ -216,10 +216,9 @@ func (s *stmt) refExists(fk *catalog.Constraint, vals []jsondoc.Value) (bool, er
 		return false, err
 	}
 	if len(vals) == 1 && parent.schema != nil && fk.RefColumns[0] == parent.keyCol && len(parent.schema.PrimaryKey()) > 0 {
-		if text, ok := keyText(vals[0]); ok {
-			key := parent.prefix() + text
-			_, exists := s.load(key)
-			return exists && !s.deleting[key], nil
+		if key, ok := appendKey(s.keyBuf[:0], parent.name, vals[0]); ok {
+			s.keyBuf = key
+			return s.exists(key) && !s.deleting[string(key)], nil
 		}
 	}
 	return len(s.lookupRows(fk.RefTable, fk.RefColumns, vals)) > 0, nil

@@ -2,6 +2,8 @@ package sql
 
 import (
 	"slices"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/memflux/memflux/jsondoc"
 	"github.com/memflux/memflux/sql/ast"
@@ -23,6 +25,51 @@ type insertPlan struct {
 	conflict *conflictPlan
 	ret      *returning
 	nState   int
+	// doc is how each row's document is built.
+	doc docLayout
+}
+
+// docLayout is how an INSERT builds the document of a row (buildDoc): the
+// target columns, then the DEFAULT of each absent schema column that has
+// one, as members sorted by name. It is immutable.
+type docLayout struct {
+	// defCols are the absent schema columns with a DEFAULT, in name order
+	// (the order their defaults are evaluated in).
+	defCols []string
+	// names are the member names in ascending order; src[i] is where the
+	// value of member i comes from: an index into the target columns, then
+	// (from len(cols) on) into defCols.
+	names []string
+	src   []int
+	// key is the index (as in src) of the key column, -1 when the document
+	// does not get it this way (absent, or a name jsondoc would rewrite).
+	key int
+}
+
+// newDocLayout computes the layout of documents of ti built from cols.
+func newDocLayout(ti *tableInfo, cols []string) docLayout {
+	l := docLayout{key: -1}
+	if ti.schema != nil && len(ti.defaults) > 0 {
+		for _, c := range ti.schema.ColumnNames() {
+			if _, ok := ti.defaults[c]; ok && !slices.Contains(cols, c) {
+				l.defCols = append(l.defCols, c)
+			}
+		}
+	}
+	all := append(slices.Clip(cols), l.defCols...)
+	l.src = make([]int, len(all))
+	for i := range l.src {
+		l.src[i] = i
+	}
+	slices.SortStableFunc(l.src, func(a, b int) int { return strings.Compare(all[a], all[b]) })
+	l.names = make([]string, len(all))
+	for i, j := range l.src {
+		l.names[i] = all[j]
+	}
+	if utf8.ValidString(ti.keyCol) {
+		l.key = slices.Index(all, ti.keyCol)
+	}
+	return l
 }
 
 // conflict targets.
@@ -94,6 +141,7 @@ func (e *Engine) planInsert(r *catalog.Reader, ins *ast.Insert) (*insertPlan, er
 	if err := checkColumns(ti, pl.cols); err != nil {
 		return nil, err
 	}
+	pl.doc = newDocLayout(ti, pl.cols)
 	p := &plan.Planner{Cat: r, Paths: e.paths()}
 	if ins.Query != nil {
 		if pl.query, err = p.QueryValues(ins.Query); err != nil {
@@ -237,11 +285,11 @@ func (e *Engine) execInsert(s *stmt, pl *insertPlan) (Result, error) {
 		if len(vals) != len(pl.cols) {
 			return errInsertArity(len(pl.cols), len(vals))
 		}
-		doc, err := s.buildDoc(ti, pl.cols, vals)
+		doc, key, err := s.buildDoc(ti, pl, vals)
 		if err != nil {
 			return err
 		}
-		key, stored, done, err := s.insertRow(pl, doc)
+		key, stored, done, err := s.insertRow(pl, key, doc)
 		if err != nil || !done {
 			return err
 		}
@@ -293,8 +341,9 @@ func (s *stmt) queryRows(q *plan.Plan, emit func([]jsondoc.Value) error) error {
 // valuesRows evaluates the rows of INSERT … VALUES (without a row context)
 // and passes each to emit.
 func (s *stmt) valuesRows(values [][]exec.Expr, width int, emit func([]jsondoc.Value) error) error {
-	f := exec.NewFrame(s.ctx, nil, &exec.Row{})
-	vals := make([]jsondoc.Value, width)
+	f := s.ctx.RootFrame()
+	vals := slices.Grow(s.vals[:0], width)[:width]
+	s.vals = vals
 	for _, row := range values {
 		for i, fn := range row {
 			v, err := fn(f)
@@ -312,40 +361,51 @@ func (s *stmt) valuesRows(values [][]exec.Expr, width int, emit func([]jsondoc.V
 
 // buildDoc makes the document of a new row (SPEC §4.15 step 3): the target
 // columns, cast to their schema types, then the defaults of the absent
-// schema columns.
-func (s *stmt) buildDoc(ti *tableInfo, cols []string, vals []jsondoc.Value) (string, error) {
-	members := make([]jsondoc.Member, 0, len(cols)+len(ti.defaults))
-	for i, c := range cols {
-		v, err := ti.castColumn(c, vals[i])
+// schema columns. It also returns the row's key when the key column is one
+// of those (ti.keyFor), else "".
+func (s *stmt) buildDoc(ti *tableInfo, pl *insertPlan, vals []jsondoc.Value) (doc, key string, err error) {
+	l := &pl.doc
+	n := len(pl.cols) + len(l.defCols)
+	all := slices.Grow(s.docVals[:0], n)[:n]
+	members := slices.Grow(s.members[:0], n)
+	defer func() {
+		clear(all)
+		clear(members)
+		s.docVals, s.members = all[:0], members[:0]
+	}()
+	for i, c := range pl.cols {
+		if all[i], err = ti.castColumn(c, vals[i]); err != nil {
+			return "", "", err
+		}
+	}
+	for i, c := range l.defCols {
+		v, _, err := s.evalDefault(ti, c)
 		if err != nil {
-			return "", err
+			return "", "", err
 		}
-		members = append(members, jsondoc.Member{Name: c, Value: v})
+		all[len(pl.cols)+i] = v
 	}
-	if ti.schema != nil && len(ti.defaults) > 0 {
-		for _, c := range ti.schema.ColumnNames() {
-			if slices.Contains(cols, c) {
-				continue
-			}
-			v, ok, err := s.evalDefault(ti, c)
-			if err != nil {
-				return "", err
-			}
-			if ok {
-				members = append(members, jsondoc.Member{Name: c, Value: v})
-			}
-		}
+	for i, name := range l.names {
+		members = append(members, jsondoc.Member{Name: name, Value: all[l.src[i]]})
 	}
-	buf := make([]byte, 0, 64+24*len(members))
-	return string(jsondoc.Object(members).Append(buf)), nil
+	// The members come sorted, so Object keeps them in place (the scratch
+	// slice); the text is copied out of the scratch buffer.
+	buf := jsondoc.Object(members).Append(s.docBuf[:0])
+	s.docBuf = buf
+	if l.key >= 0 {
+		key = ti.keyFor(all[l.key])
+	}
+	return string(buf), key, nil
 }
 
 // insertRow inserts one proposed document (SPEC §4.15 steps 4–7). done is
 // false when ON CONFLICT … DO NOTHING (or a DO UPDATE whose WHERE is not
 // true) skipped the row; key and stored are the written row otherwise.
-func (s *stmt) insertRow(pl *insertPlan, doc string) (key, stored string, done bool, err error) {
+func (s *stmt) insertRow(pl *insertPlan, key, doc string) (_, stored string, done bool, err error) {
 	ti := pl.ti
-	key = ti.deriveKey(doc)
+	if key == "" {
+		key = ti.deriveKey(doc)
+	}
 	if ti.schema != nil {
 		if err := s.checkRowBasics(ti, key, doc); err != nil {
 			return "", "", false, err

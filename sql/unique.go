@@ -28,7 +28,8 @@ import (
 //
 // Before writing, a statement looks the value up as it sees the table: its transaction's
 // snapshot, its own writes, and the rows the statement itself has staged (stmt.stage).
-// Through the index that is one lookup; an engine without an index manager (and a
+// Through the index that is one point read of the value's unique entry while the
+// transaction has written no row of the table (unique_probe.go), else one lookup; an engine without an index manager (and a
 // transaction that has buffered many writes, whose merge the index lookup would repeat)
 // scans the table instead: the first probe of a column scans until a match, later probes
 // use a map built by one scan and kept exact by the statement's writes.
@@ -70,7 +71,16 @@ func (s *stmt) uniqueSet(ti *tableInfo, col string) *uniqueSet {
 			return u
 		}
 	}
-	u := &uniqueSet{s: s, table: ti.name, col: col}
+	// A set of an earlier statement of the pooled stmt (release), else a
+	// new one.
+	var u *uniqueSet
+	if n := len(s.uniq); n < cap(s.uniq) {
+		u = s.uniq[:n+1][n]
+	}
+	if u == nil {
+		u = new(uniqueSet)
+	}
+	*u = uniqueSet{s: s, table: ti.name, col: col}
 	if m := s.e.idx; m != nil {
 		// The constraint's index, by its name (one read), when it is the
 		// unique path index of the column; else whichever unique index
@@ -97,6 +107,9 @@ func (u *uniqueSet) holder(raw, self string) (string, bool, error) {
 		return k, true, nil
 	}
 	if u.def != nil && !u.built && u.s.tx.Writes() <= maxLookupWrites {
+		if k, found, done := u.probe(raw, self); done {
+			return k, found, nil
+		}
 		keys, err := u.s.e.idx.Lookup(u.s.tx, u.def.Name, jsondoc.Decode(raw))
 		if err != nil && !errors.Is(err, index.ErrNotFound) {
 			return "", false, err

@@ -1,6 +1,9 @@
 package sql
 
 import (
+	"slices"
+	"strings"
+
 	"github.com/memflux/memflux/jsondoc"
 	"github.com/memflux/memflux/sql/ast"
 	"github.com/memflux/memflux/sql/catalog"
@@ -68,65 +71,111 @@ type matched struct {
 	vals  []jsondoc.Value
 }
 
-// collectRows runs the row source of an UPDATE or DELETE to completion
-// before anything is written, calling fn on each joined row; a target row
-// is kept once (the first join partner wins, as in PostgreSQL).
-func (s *stmt) collectRows(rows *plan.Rows, fn func(f *exec.Frame, m *matched) error) ([]*matched, error) {
-	var out []*matched
-	// Only a join can yield a target row twice.
-	var seen map[string]bool
-	if rows.Width > 1 {
-		seen = map[string]bool{}
+// collector is the state of stmt.collectRows: the rows matched so far, with
+// their slots and SET values carved from shared buffers, and the frame the
+// SET expressions are evaluated in. A pooled stmt keeps it (and its buffers)
+// from one statement to the next; it is not safe for concurrent use.
+type collector struct {
+	s    *stmt
+	rows *plan.Rows
+	set  []assignment // the UPDATE's SET, nil for a DELETE
+	ti   *tableInfo
+	seen map[string]bool
+	f    exec.Frame
+	out  []matched
+	// slots and vals hold the slots and SET values of out's rows.
+	slots []exec.Slot
+	vals  []jsondoc.Value
+	emit  exec.Emit // c.collect, bound once
+}
+
+// maxPooledRows bounds the matched rows (and their slots and values) whose
+// buffers a released collector keeps.
+const maxPooledRows = 64
+
+// reset empties c for the next statement, keeping small buffers.
+func (c *collector) reset() {
+	clear(c.out)
+	clear(c.slots)
+	clear(c.vals)
+	if cap(c.out) > maxPooledRows || cap(c.slots) > 4*maxPooledRows || cap(c.vals) > 4*maxPooledRows {
+		c.out, c.slots, c.vals = nil, nil, nil
 	}
-	f := exec.NewFrame(s.ctx, nil, nil)
-	err := exec.Run(rows.Node, s.ctx, nil, func(r *exec.Row) error {
-		key := r.Slots[rows.Slot].Key
-		if seen[key] {
-			return nil
-		}
-		if int64(len(out)) >= s.ctx.Limits.MaxRows {
-			return exec.ErrResultTooLarge
-		}
-		if seen != nil {
-			seen[key] = true
-		}
-		m := &matched{slots: append([]exec.Slot(nil), r.Slots...)}
-		m.slots[rows.Slot].Key = string([]byte(key)) // keys may alias a scan buffer
-		if fn != nil {
-			f.Row = r
-			if err := fn(f, m); err != nil {
+	*c = collector{out: c.out[:0], slots: c.slots[:0], vals: c.vals[:0], emit: c.emit}
+}
+
+// collectRows runs the row source of an UPDATE or DELETE to completion
+// before anything is written; for an UPDATE (set not nil) it computes each
+// row's SET values, cast to ti's column types. A target row is kept once
+// (the first join partner wins, as in PostgreSQL). The rows are valid until
+// the statement is released.
+func (s *stmt) collectRows(rows *plan.Rows, ti *tableInfo, set []assignment) ([]matched, error) {
+	c := s.coll
+	if c == nil {
+		c = &collector{}
+		c.emit = c.collect
+		s.coll = c
+	}
+	c.s, c.rows, c.ti, c.set = s, rows, ti, set
+	// Only a join can yield a target row twice.
+	if rows.Width > 1 {
+		c.seen = map[string]bool{}
+	}
+	c.f = exec.Frame{Ctx: s.ctx}
+	err := exec.Run(rows.Node, s.ctx, nil, c.emit)
+	return c.out, err
+}
+
+// collect keeps one joined row (collectRows).
+func (c *collector) collect(r *exec.Row) error {
+	key := r.Slots[c.rows.Slot].Key
+	if c.seen[key] {
+		return nil
+	}
+	if int64(len(c.out)) >= c.s.ctx.Limits.MaxRows {
+		return exec.ErrResultTooLarge
+	}
+	key = strings.Clone(key) // keys may alias a scan buffer
+	if c.seen != nil {
+		c.seen[key] = true
+	}
+	// The buffers only grow: rows carved before a reallocation keep the old
+	// arrays, which nothing writes any more.
+	n := len(c.slots)
+	c.slots = append(c.slots, r.Slots...)
+	m := matched{slots: c.slots[n:len(c.slots):len(c.slots)]}
+	m.slots[c.rows.Slot].Key = key
+	if c.set != nil {
+		n := len(c.vals)
+		c.vals = slices.Grow(c.vals, len(c.set))[:n+len(c.set)]
+		m.vals = c.vals[n:len(c.vals):len(c.vals)]
+		c.f.Row = r
+		for i, a := range c.set {
+			v, err := a.fn(&c.f)
+			if err != nil {
+				return err
+			}
+			if m.vals[i], err = c.ti.castColumn(a.col, v); err != nil {
 				return err
 			}
 		}
-		out = append(out, m)
-		return nil
-	})
-	return out, err
+	}
+	c.out = append(c.out, m)
+	return nil
 }
 
 // execUpdate runs a planned UPDATE.
 func (e *Engine) execUpdate(s *stmt, pl *updatePlan) (Result, error) {
 	ti := pl.ti
 	s.target = ti
-	rows, err := s.collectRows(pl.rows, func(f *exec.Frame, m *matched) error {
-		m.vals = make([]jsondoc.Value, len(pl.set))
-		for i, a := range pl.set {
-			v, err := a.fn(f)
-			if err != nil {
-				return err
-			}
-			if m.vals[i], err = ti.castColumn(a.col, v); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	rows, err := s.collectRows(pl.rows, ti, pl.set)
 	if err != nil {
 		return Result{}, err
 	}
 	var count int64
 	var out []*exec.Row
-	for _, m := range rows {
+	for i := range rows {
+		m := &rows[i]
 		slot := &m.slots[pl.rows.Slot]
 		old, ok := s.load(slot.Key)
 		if !ok {

@@ -91,7 +91,18 @@ func (r *Reader) Read(sp mvcc.Space, key string) (raw string, ok bool) {
 
 // Table returns the schema of table name, or nil when the table has none.
 func (r *Reader) Table(name string) (*Schema, error) {
-	raw, ok := r.Read(mvcc.Data, SchemaPrefix+name)
+	var raw string
+	var ok bool
+	if r.NoDeps {
+		// No dependency keeps the key: it is built on the stack.
+		var buf [64]byte
+		v := r.Tx.Get(mvcc.Data, append(append(buf[:0], SchemaPrefix...), name...))
+		if ok = v.Exists(); ok {
+			raw = rawOf(v)
+		}
+	} else {
+		raw, ok = r.Read(mvcc.Data, SchemaPrefix+name)
+	}
 	if !ok {
 		return nil, nil
 	}
