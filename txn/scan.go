@@ -22,6 +22,16 @@ func PrefixEnd(prefix []byte) []byte {
 	return nil
 }
 
+// isPrefixRange reports whether [start, end) holds exactly the keys with prefix start,
+// that is whether end is PrefixEnd(start) (and not nil).
+func isPrefixRange(start, end []byte) bool {
+	i := len(start) - 1
+	for i >= 0 && start[i] == 0xff {
+		i--
+	}
+	return i >= 0 && len(end) == i+1 && end[i] == start[i]+1 && bytes.Equal(end[:i], start[:i])
+}
+
 // ScanPrefix calls fn, in ascending key order, for every key with the given prefix that
 // exists for the transaction (its own writes merged over its snapshot). fn returns false to
 // stop. The key slice is valid only during the call.
@@ -52,7 +62,7 @@ func (t *Txn) ScanRange(sp mvcc.Space, start, end []byte, fn func(key []byte, v 
 		}
 		return true
 	}
-	t.m.store.Tree(sp).Scan(start, func(k []byte, c *mvcc.Chain) bool {
+	visit := func(k []byte, c *mvcc.Chain) bool {
 		if end != nil && bytes.Compare(k, end) >= 0 {
 			return false
 		}
@@ -70,7 +80,14 @@ func (t *Txn) ScanRange(sp mvcc.Space, start, end []byte, fn func(key []byte, v 
 			return emit(k, v.Value())
 		}
 		return true
-	})
+	}
+	if tree := t.m.store.Tree(sp); isPrefixRange(start, end) {
+		// The range is the keys with prefix start: descend to them directly rather
+		// than seek start and walk on until a key reaches end.
+		tree.ScanPrefix(start, visit)
+	} else {
+		tree.Scan(start, visit)
+	}
 	for !stopped && oi < len(own) {
 		if !emit([]byte(own[oi].key), own[oi].val) {
 			break
