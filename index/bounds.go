@@ -57,6 +57,7 @@ type keyRange struct {
 // plan may share them between goroutines.
 type Bounds struct {
 	ranges []keyRange
+	one    [1]keyRange // ranges of a single range point here (one allocation less)
 }
 
 // Ranges returns the number of key ranges.
@@ -81,7 +82,10 @@ func BoundsFor(def *Def, conds [][]Cond) (b *Bounds, ok bool) {
 	if len(conds) == 0 || len(conds[0]) == 0 {
 		return nil, false
 	}
-	first := [1]keyRange{{start: idPrefix(def.ID)}}
+	var id [idLen]byte
+	id[0] = entryTag
+	binary.BigEndian.PutUint32(id[1:], def.ID)
+	first := [1]keyRange{{start: id[:]}}
 	prefixes := first[:]
 	for col := 0; col < len(def.Columns); col++ {
 		var ivs []interval
@@ -92,34 +96,58 @@ func BoundsFor(def *Def, conds [][]Cond) (b *Bounds, ok bool) {
 		}
 		last := col == len(def.Columns)-1 || col+1 >= len(conds) || len(conds[col+1]) == 0
 		points := !last && allPoints(ivs) && len(prefixes)*len(ivs) <= maxRanges
-		next := make([]keyRange, 0, len(prefixes)*len(ivs))
+		n := len(prefixes) * len(ivs)
+		if !points && n > maxRanges {
+			return nil, false
+		}
+		// One allocation holds every key of the column's ranges.
+		size := 0
+		for _, p := range prefixes {
+			for _, iv := range ivs {
+				size += len(p.start) + len(iv.lo)
+				if !points {
+					size += len(p.start) + len(iv.hi)
+				}
+			}
+		}
+		keys := make([]byte, 0, size)
+		var out *Bounds
+		var next []keyRange
+		if !points && n == 1 {
+			out = new(Bounds)
+			next = out.one[:0]
+		} else {
+			next = make([]keyRange, 0, n)
+		}
 		for _, p := range prefixes {
 			for _, iv := range ivs {
 				r := keyRange{shadow: p.shadow || iv.shadow}
-				r.start = concat(p.start, iv.lo)
-				if points {
-					next = append(next, r)
-					continue
+				r.start = carve(&keys, p.start, iv.lo)
+				if !points {
+					r.end = carve(&keys, p.start, iv.hi)
 				}
-				r.end = concat(p.start, iv.hi)
 				next = append(next, r)
 			}
 		}
 		if !points {
-			if len(next) > maxRanges {
-				return nil, false
-			}
 			slices.SortFunc(next, func(a, b keyRange) int { return bytes.Compare(a.start, b.start) })
-			return &Bounds{ranges: next}, true
+			if out == nil {
+				out = new(Bounds)
+			}
+			out.ranges = next
+			return out, true
 		}
 		prefixes = next
 	}
 	return nil, false // not reached: the last column never combines as points
 }
 
-// concat returns a new slice holding a then b, allocated once.
-func concat(a, b []byte) []byte {
-	return append(append(make([]byte, 0, len(a)+len(b)), a...), b...)
+// carve appends a then b to *buf, which has room for them, and returns them as a slice of
+// their own (its capacity ends with them); *buf keeps the rest.
+func carve(buf *[]byte, a, b []byte) []byte {
+	n := len(*buf)
+	*buf = append(append(*buf, a...), b...)
+	return (*buf)[n:len(*buf):len(*buf)]
 }
 
 // FullBounds returns the ranges of every non-shadow entry of def: an ordered scan of the
