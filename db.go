@@ -65,6 +65,10 @@ func Open(cfg Config) (*DB, error) {
 	db.startIndexes()
 	ctx, cancel := context.WithCancel(context.Background())
 	db.cancel = cancel
+	if db.persist != nil {
+		// Close ends the pacing of a snapshot still being written.
+		db.persist.snapOpts.Hurry = ctx.Done()
+	}
 	db.startEviction(ctx)
 	db.startVacuum(ctx)
 	if db.persist != nil && db.persist.threshold > 0 {

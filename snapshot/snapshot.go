@@ -50,6 +50,10 @@ type WriteOptions struct {
 	// disk can wait for a core until the next scheduler tick (4 ms), which dominated the
 	// p99 of commits at durability "full" (DESIGN.md).
 	LowPriority bool
+	// Hurry, once closed, ends the pacing: the rest of the snapshot is written as fast as
+	// it can be (the DB closes it when it shuts down, so Close does not wait for a paced
+	// snapshot). nil: never.
+	Hurry <-chan struct{}
 }
 
 // Write writes a snapshot of the state visible at the start of tx (a ModeSnapshot
@@ -121,7 +125,7 @@ func runLowPriority(fn func()) {
 // the blocks, the trailer, and then the header again with the count. It returns the count.
 func writeFile(f *os.File, tx *txn.Txn, opts WriteOptions) (int64, error) {
 	ts := tx.Start()
-	w := bufio.NewWriterSize(newWritebackFile(f, opts.BytesPerSec), 1<<20)
+	w := bufio.NewWriterSize(newWritebackFile(f, opts.BytesPerSec, opts.Hurry), 1<<20)
 	// A bufio.Writer keeps its first error and returns it from every later call, so only
 	// the last write before Flush needs checking.
 	w.Write(header(ts, 0))
@@ -159,16 +163,17 @@ const (
 type writebackFile struct {
 	f           *os.File
 	fd          int
-	n           int64     // bytes written
-	started     int64     // bytes whose writeback has been started: a multiple of writebackChunk
-	bytesPerSec int64     // 0: no pacing
-	start       time.Time // when the first byte was written (pacing)
+	n           int64           // bytes written
+	started     int64           // bytes whose writeback has been started: a multiple of writebackChunk
+	bytesPerSec int64           // 0: no pacing
+	hurry       <-chan struct{} // closed: stop pacing (WriteOptions.Hurry)
+	start       time.Time       // when the first byte was written (pacing)
 }
 
 // newWritebackFile returns f, empty, for sequential writes paced to bytesPerSec (0: no
 // pacing).
-func newWritebackFile(f *os.File, bytesPerSec int64) *writebackFile {
-	return &writebackFile{f: f, fd: int(f.Fd()), bytesPerSec: bytesPerSec, start: time.Now()}
+func newWritebackFile(f *os.File, bytesPerSec int64, hurry <-chan struct{}) *writebackFile {
+	return &writebackFile{f: f, fd: int(f.Fd()), bytesPerSec: bytesPerSec, hurry: hurry, start: time.Now()}
 }
 
 // Write writes p to the file, cut at chunk boundaries, and after each complete chunk
@@ -203,8 +208,16 @@ func (w *writebackFile) pace() {
 		return
 	}
 	due := time.Duration(float64(w.n) / float64(w.bytesPerSec) * float64(time.Second))
-	if d := due - time.Since(w.start); d > 0 {
-		time.Sleep(d)
+	d := due - time.Since(w.start)
+	if d <= 0 {
+		return
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-w.hurry:
+		w.bytesPerSec = 0 // no more pacing
 	}
 }
 

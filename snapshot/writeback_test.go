@@ -34,7 +34,7 @@ func TestWritebackFile(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer f.Close()
-			w := newWritebackFile(f, 0)
+			w := newWritebackFile(f, 0, nil)
 			var want []byte
 			for i, n := range tc.writes {
 				p := bytes.Repeat([]byte{byte('a' + i)}, n)
@@ -88,6 +88,37 @@ func TestWritePaced(t *testing.T) {
 	}
 	if paced == 0 {
 		t.Fatalf("snapshot of %d bytes is below one chunk: the test paces nothing", st.Bytes)
+	}
+	m2 := newManager()
+	if _, _, err := Load(m2, path, nil); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := len(dump(m2)), 40_000; got != want {
+		t.Errorf("loaded %d keys, want %d", got, want)
+	}
+}
+
+// TestWriteHurry: once Hurry is closed a paced snapshot stops waiting: at 1 KiB/s a
+// snapshot of this size would take minutes.
+func TestWriteHurry(t *testing.T) {
+	m := newManager()
+	m.WithCommitLock(func([]uint64) {
+		for i := range 40_000 {
+			m.Store().Install(mvcc.Data, []byte(fmt.Sprintf("key:%06d", i)), value.Bytes("value-0123456789"), 1, nil)
+		}
+		m.Store().SetClock(1)
+	})
+	path := filepath.Join(t.TempDir(), "s")
+	hurry := make(chan struct{})
+	close(hurry)
+	tx := m.Begin(txn.ModeSnapshot)
+	st, err := WriteWith(tx, path, path+".tmp", WriteOptions{BytesPerSec: 1 << 10, Hurry: hurry})
+	tx.Rollback()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Bytes < writebackChunk {
+		t.Fatalf("snapshot of %d bytes is below one chunk: nothing was paced", st.Bytes)
 	}
 	m2 := newManager()
 	if _, _, err := Load(m2, path, nil); err != nil {
