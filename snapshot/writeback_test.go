@@ -61,16 +61,34 @@ func TestWritebackFile(t *testing.T) {
 	}
 }
 
-// TestWritePaced: WriteWith with BytesPerSec takes at least size/rate, and the snapshot
-// loads back whole.
-func TestWritePaced(t *testing.T) {
+// manyKeys returns a manager whose store holds n keys committed at timestamp 1.
+func manyKeys(n int) *txn.Manager {
 	m := newManager()
 	m.WithCommitLock(func([]uint64) {
-		for i := range 40_000 {
+		for i := range n {
 			m.Store().Install(mvcc.Data, []byte(fmt.Sprintf("key:%06d", i)), value.Bytes("value-0123456789"), 1, nil)
 		}
 		m.Store().SetClock(1)
 	})
+	return m
+}
+
+// checkLoads loads the snapshot at path into a new manager and checks it holds n keys.
+func checkLoads(t *testing.T, path string, n int) {
+	t.Helper()
+	m := newManager()
+	if _, _, err := Load(m, path, nil); err != nil {
+		t.Fatal(err)
+	}
+	if got := len(dump(m)); got != n {
+		t.Errorf("loaded %d keys, want %d", got, n)
+	}
+}
+
+// TestWritePaced: WriteWith with BytesPerSec takes at least size/rate, and the snapshot
+// loads back whole.
+func TestWritePaced(t *testing.T) {
+	m := manyKeys(40_000)
 	path := filepath.Join(t.TempDir(), "s")
 	const rate = 8 << 20
 	tx := m.Begin(txn.ModeSnapshot)
@@ -89,25 +107,13 @@ func TestWritePaced(t *testing.T) {
 	if paced == 0 {
 		t.Fatalf("snapshot of %d bytes is below one chunk: the test paces nothing", st.Bytes)
 	}
-	m2 := newManager()
-	if _, _, err := Load(m2, path, nil); err != nil {
-		t.Fatal(err)
-	}
-	if got, want := len(dump(m2)), 40_000; got != want {
-		t.Errorf("loaded %d keys, want %d", got, want)
-	}
+	checkLoads(t, path, 40_000)
 }
 
 // TestWriteHurry: once Hurry is closed a paced snapshot stops waiting: at 1 KiB/s a
 // snapshot of this size would take minutes.
 func TestWriteHurry(t *testing.T) {
-	m := newManager()
-	m.WithCommitLock(func([]uint64) {
-		for i := range 40_000 {
-			m.Store().Install(mvcc.Data, []byte(fmt.Sprintf("key:%06d", i)), value.Bytes("value-0123456789"), 1, nil)
-		}
-		m.Store().SetClock(1)
-	})
+	m := manyKeys(40_000)
 	path := filepath.Join(t.TempDir(), "s")
 	hurry := make(chan struct{})
 	close(hurry)
@@ -120,13 +126,7 @@ func TestWriteHurry(t *testing.T) {
 	if st.Bytes < writebackChunk {
 		t.Fatalf("snapshot of %d bytes is below one chunk: nothing was paced", st.Bytes)
 	}
-	m2 := newManager()
-	if _, _, err := Load(m2, path, nil); err != nil {
-		t.Fatal(err)
-	}
-	if got, want := len(dump(m2)), 40_000; got != want {
-		t.Errorf("loaded %d keys, want %d", got, want)
-	}
+	checkLoads(t, path, 40_000)
 }
 
 // TestRunLowPriority: fn runs to completion before runLowPriority returns, and a panic in
