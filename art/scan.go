@@ -62,6 +62,20 @@ func (t *Tree[T]) ScanPrefix(prefix []byte, fn func(key []byte, v *T) bool) {
 	}
 }
 
+// PrefixEnd returns the smallest key greater than every key with the given prefix, or
+// nil if there is none (prefix empty or all 0xff): the keys with the prefix are those
+// in [prefix, PrefixEnd(prefix)).
+func PrefixEnd(prefix []byte) []byte {
+	for i := len(prefix) - 1; i >= 0; i-- {
+		if prefix[i] != 0xff {
+			end := bytes.Clone(prefix[:i+1])
+			end[i]++
+			return end
+		}
+	}
+	return nil
+}
+
 // scanner walks the tree in key order, rebuilding keys in buf.
 // Throughout, buf[:d] holds the path to the node at depth d being visited. A scanner
 // belongs to one Scan call and is not safe for concurrent use. The callback is passed

@@ -31,22 +31,9 @@ func (t *Tree[T]) ScanPrefixReverse(prefix []byte, fn func(key []byte, v *T) boo
 	}
 	// From the first key above the prefix's range (or the top) down, until a key
 	// below the range.
-	t.ScanReverse(prefixEnd(prefix), func(k []byte, v *T) bool {
+	t.ScanReverse(PrefixEnd(prefix), func(k []byte, v *T) bool {
 		return bytes.HasPrefix(k, prefix) && fn(k, v)
 	})
-}
-
-// prefixEnd returns the smallest key greater than every key with the given
-// prefix, or nil if there is none (prefix empty or all 0xff).
-func prefixEnd(prefix []byte) []byte {
-	for i := len(prefix) - 1; i >= 0; i-- {
-		if prefix[i] != 0xff {
-			end := bytes.Clone(prefix[:i+1])
-			end[i]++
-			return end
-		}
-	}
-	return nil
 }
 
 // allDesc emits every key under n, reached at depth d, in descending order.

@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 
+	"github.com/memflux/memflux/art"
 	"github.com/memflux/memflux/jsondoc"
 )
 
@@ -168,7 +169,7 @@ func allPoints(ivs []interval) bool {
 }
 
 func isPoint(iv interval) bool {
-	return skipComponent(iv.lo) == len(iv.lo) && bytes.Equal(iv.hi, prefixEnd(iv.lo))
+	return skipComponent(iv.lo) == len(iv.lo) && bytes.Equal(iv.hi, art.PrefixEnd(iv.lo))
 }
 
 // columnIntervals intersects the intervals of the conditions on one column. A string
@@ -227,7 +228,7 @@ func readingOf(c Cond) reading {
 
 // point returns the interval of exactly one component.
 func point(comp []byte) interval {
-	return interval{lo: comp, hi: prefixEnd(comp), shadow: comp[0] == tagShadow}
+	return interval{lo: comp, hi: art.PrefixEnd(comp), shadow: comp[0] == tagShadow}
 }
 
 // region returns the interval of every component with tag t.
@@ -247,7 +248,7 @@ func numbers(tag byte, lo, hi float64) interval {
 	if math.IsInf(hi, 1) {
 		iv.hi = []byte{tag + 1}
 	} else {
-		iv.hi = prefixEnd(binary.BigEndian.AppendUint64([]byte{tag}, sortableFloat(hi)))
+		iv.hi = art.PrefixEnd(binary.BigEndian.AppendUint64([]byte{tag}, sortableFloat(hi)))
 	}
 	return iv
 }
@@ -282,7 +283,7 @@ func condIntervals(c Cond) []interval {
 			return nil
 		}
 		lo := appendEscapedPrefix([]byte{tagString}, s)
-		out = append(out, interval{lo: lo, hi: prefixEnd(lo)})
+		out = append(out, interval{lo: lo, hi: art.PrefixEnd(lo)})
 	default:
 		if len(c.Values) != 1 || c.Values[0].IsNull() {
 			return nil
@@ -302,7 +303,7 @@ func compareIntervals(op Op, v jsondoc.Value) []interval {
 			// A numeric string constant also orders the other strings byte-wise.
 			enc := appendComponent(nil, jsondoc.String(s))
 			if op == OpLt || op == OpLe {
-				out = append(out, interval{lo: []byte{tagString}, hi: prefixEnd(enc)})
+				out = append(out, interval{lo: []byte{tagString}, hi: art.PrefixEnd(enc)})
 			} else {
 				out = append(out, interval{lo: enc, hi: []byte{tagString + 1}})
 			}
@@ -315,7 +316,7 @@ func compareIntervals(op Op, v jsondoc.Value) []interval {
 		case OpEq:
 			return []interval{point(enc)}
 		case OpLt, OpLe:
-			return []interval{{lo: []byte{tagString}, hi: prefixEnd(enc)}}
+			return []interval{{lo: []byte{tagString}, hi: art.PrefixEnd(enc)}}
 		}
 		return []interval{{lo: enc, hi: []byte{tagString + 1}}}
 	case v.Kind() == jsondoc.KindBool:

@@ -211,16 +211,3 @@ func splitEntry(rest []byte, n int) (comps, row, kinds []byte, shadow, ok bool) 
 	end := len(rest) - nk
 	return rest[:off], rest[off:end], rest[end:], shadow, true
 }
-
-// prefixEnd returns the smallest byte string greater than every string with prefix p, or
-// nil when there is none.
-func prefixEnd(p []byte) []byte {
-	end := append([]byte(nil), p...)
-	for i := len(end) - 1; i >= 0; i-- {
-		if end[i] < 0xff {
-			end[i]++
-			return end[:i+1]
-		}
-	}
-	return nil
-}

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/memflux/memflux/art"
 	"github.com/memflux/memflux/mvcc"
 	"github.com/memflux/memflux/txn"
 	"github.com/memflux/memflux/value"
@@ -152,7 +153,7 @@ func (m *model) scan(t *mtxn, prefix string, limit int) []string {
 		var end *string
 		if stopKey != nil {
 			end = stopKey
-		} else if e := txn.PrefixEnd([]byte(prefix)); e != nil {
+		} else if e := art.PrefixEnd([]byte(prefix)); e != nil {
 			s := string(e)
 			end = &s
 		}

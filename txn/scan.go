@@ -5,25 +5,13 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/memflux/memflux/art"
 	"github.com/memflux/memflux/mvcc"
 	"github.com/memflux/memflux/value"
 )
 
-// PrefixEnd returns the smallest key greater than every key with the given prefix, or nil
-// when there is none (the prefix is empty or all 0xff).
-func PrefixEnd(prefix []byte) []byte {
-	end := bytes.Clone(prefix)
-	for i := len(end) - 1; i >= 0; i-- {
-		if end[i] < 0xff {
-			end[i]++
-			return end[:i+1]
-		}
-	}
-	return nil
-}
-
 // isPrefixRange reports whether [start, end) holds exactly the keys with prefix start,
-// that is whether end is PrefixEnd(start) (and not nil).
+// that is whether end is art.PrefixEnd(start) (and not nil).
 func isPrefixRange(start, end []byte) bool {
 	i := len(start) - 1
 	for i >= 0 && start[i] == 0xff {
@@ -36,7 +24,7 @@ func isPrefixRange(start, end []byte) bool {
 // exists for the transaction (its own writes merged over its snapshot). fn returns false to
 // stop. The key slice is valid only during the call.
 func (t *Txn) ScanPrefix(sp mvcc.Space, prefix []byte, fn func(key []byte, v value.Value) bool) {
-	t.ScanRange(sp, prefix, PrefixEnd(prefix), fn)
+	t.ScanRange(sp, prefix, art.PrefixEnd(prefix), fn)
 }
 
 // ScanRange is ScanPrefix for the keys in [start, end); a nil end means unbounded.
@@ -126,7 +114,7 @@ func (t *Txn) OwnWrites(sp mvcc.Space, prefix []byte, fn func(key []byte, v valu
 	if len(t.ws.entries) == 0 {
 		return
 	}
-	own := t.ownInRange(sp, prefix, PrefixEnd(prefix))
+	own := t.ownInRange(sp, prefix, art.PrefixEnd(prefix))
 	for i := range own {
 		if !fn([]byte(own[i].key), own[i].val) {
 			return

@@ -1,6 +1,10 @@
 package txn
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/memflux/memflux/art"
+)
 
 func TestIsPrefixRange(t *testing.T) {
 	for _, tc := range []struct {
@@ -27,8 +31,8 @@ func TestIsPrefixRange(t *testing.T) {
 			t.Errorf("isPrefixRange(%q, %q) = %v, want %v", tc.start, tc.end, got, tc.want)
 		}
 		if tc.want {
-			if pe := PrefixEnd([]byte(tc.start)); string(pe) != tc.end {
-				t.Errorf("PrefixEnd(%q) = %q, want %q", tc.start, pe, tc.end)
+			if pe := art.PrefixEnd([]byte(tc.start)); string(pe) != tc.end {
+				t.Errorf("art.PrefixEnd(%q) = %q, want %q", tc.start, pe, tc.end)
 			}
 		}
 	}
