@@ -1,6 +1,7 @@
 package sql
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"math/rand/v2"
@@ -356,7 +357,11 @@ func TestIndexExplain(t *testing.T) {
 		def, _ := db.idx.Get(tx, n)
 		db.idx.Stats(def.ID)
 	}
-	time.Sleep(50 * time.Millisecond)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if err := db.idx.WaitIdle(ctx); err != nil {
+		t.Fatal(err)
+	}
 	for _, c := range cases {
 		plan := db.explain(tx, c.sql, jsondoc.Int(42))
 		if !strings.Contains(plan, c.want) || (c.want == "Scan u" && strings.Contains(plan, "IndexScan")) {
