@@ -280,9 +280,15 @@ func (m *Manager) Lookup(tx *txn.Txn, name string, vals ...jsondoc.Value) ([]str
 	if cp == nil {
 		return nil, ErrNoCompiler
 	}
+	usable := m.Usable(tx, def)
+	if usable {
+		if rows, ok := probeUnique(tx, def, vals); ok {
+			return rows, nil
+		}
+	}
 	q := newLookup(def, cp, vals)
 	var out []string
-	if m.Usable(tx, def) {
+	if usable {
 		out = q.index(tx)
 	} else {
 		out = q.table(tx)
@@ -406,25 +412,34 @@ func (m *Manager) FindDuplicate(tx *txn.Txn, def Def) error {
 	return dup
 }
 
-// AppendUniqueKey appends to dst the key of the unique-form entry that a row holding raw
-// (canonical JSON text) in the single column of the unique index def has: the entry whose
-// value is that row's key. ok is false when such a row has none (NULL) or def is not a
-// unique single-column index. A point read of the key tells which row holds a value, as a
-// snapshot sees it, without scanning the value's range (the SQL UNIQUE check uses it).
-func AppendUniqueKey(dst []byte, def *Def, raw string) (_ []byte, ok bool) {
-	if !def.Unique || len(def.Columns) != 1 {
-		return dst, false
+// probeUnique answers a Lookup of one value in a single-column unique index with one point
+// read of the value's unique-form entry, whose value is the key of the row holding it: the
+// index's range read would cost a scan (validated as a range at commit under serializable
+// isolation) and several allocations. ok is false when it cannot answer: another kind of
+// index, or tx has buffered rows under the index's prefix (the index does not hold them
+// before commit; the range lookup merges them). REQUIRES: the index is usable by tx.
+func probeUnique(tx *txn.Txn, def *Def, vals []jsondoc.Value) (rows []string, ok bool) {
+	if !def.Unique || len(def.Columns) != 1 || len(vals) != 1 {
+		return nil, false
+	}
+	if tx.Writes() > 0 && tx.HasOwnWrites(mvcc.Data, []byte(def.KeyPrefix())) {
+		return nil, false
 	}
 	var c component
-	c.encodeRaw(raw)
+	c.encodeValue(vals[0])
 	if c.null {
-		return dst, false
+		return nil, true
 	}
-	dst = append(dst, entryTag)
-	dst = binary.BigEndian.AppendUint32(dst, def.ID)
-	dst = append(dst, c.enc...)
+	key := make([]byte, 0, idLen+len(c.enc)+1)
+	key = append(key, entryTag)
+	key = binary.BigEndian.AppendUint32(key, def.ID)
+	key = append(key, c.enc...)
 	if c.kind != noKind {
-		dst = append(dst, c.kind)
+		key = append(key, c.kind)
 	}
-	return dst, true
+	v := tx.Get(mvcc.Index, key)
+	if !v.Exists() {
+		return nil, true
+	}
+	return []string{v.Str()}, true
 }

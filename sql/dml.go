@@ -74,13 +74,12 @@ type stmt struct {
 	// of the INSERT row at hand (valuesRows), the members and text of the
 	// document being built (buildDoc), and the bytes of a key passed to the
 	// transaction (keyBytes), which copies what it keeps.
-	catR     catalog.Reader
-	vals     []jsondoc.Value
-	docVals  []jsondoc.Value
-	members  []jsondoc.Member
-	docBuf   []byte
-	keyBuf   []byte
-	probeBuf []byte // unique entry keys (uniqueSet.probe)
+	catR    catalog.Reader
+	vals    []jsondoc.Value
+	docVals []jsondoc.Value
+	members []jsondoc.Member
+	docBuf  []byte
+	keyBuf  []byte
 	// coll collects the rows of an UPDATE or DELETE (collectRows).
 	coll *collector
 	// chk is the frame CHECK constraints are evaluated in, over the row
@@ -146,15 +145,12 @@ func (s *stmt) release() {
 	if cap(vals) > 64 || cap(docVals) > 64 || cap(members) > 64 {
 		vals, docVals, members = nil, nil, nil
 	}
-	docBuf, keyBuf, probeBuf := s.docBuf[:0], s.keyBuf[:0], s.probeBuf[:0]
+	docBuf, keyBuf := s.docBuf[:0], s.keyBuf[:0]
 	if cap(docBuf) > maxPooledScratch {
 		docBuf = nil
 	}
 	if cap(keyBuf) > maxPooledScratch {
 		keyBuf = nil
-	}
-	if cap(probeBuf) > maxPooledScratch {
-		probeBuf = nil
 	}
 	if s.coll != nil {
 		s.coll.reset()
@@ -162,7 +158,6 @@ func (s *stmt) release() {
 	*s = stmt{
 		tctx: s.tctx, infos: s.infos[:0], uniq: s.uniq[:0], coll: s.coll,
 		vals: vals[:0], docVals: docVals[:0], members: members[:0], docBuf: docBuf, keyBuf: keyBuf,
-		probeBuf: probeBuf,
 	}
 	stmtPool.Put(s)
 }

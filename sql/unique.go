@@ -28,11 +28,12 @@ import (
 //
 // Before writing, a statement looks the value up as it sees the table: its transaction's
 // snapshot, its own writes, and the rows the statement itself has staged (stmt.stage).
-// Through the index that is one point read of the value's unique entry while the
-// transaction has written no row of the table (unique_probe.go), else one lookup; an engine without an index manager (and a
-// transaction that has buffered many writes, whose merge the index lookup would repeat)
-// scans the table instead: the first probe of a column scans until a match, later probes
-// use a map built by one scan and kept exact by the statement's writes.
+// Through the index that is one lookup (a point read of the value's unique entry while
+// the transaction has written no row of the table, index.Manager.Lookup); an engine
+// without an index manager (and a transaction that has buffered many writes, whose merge
+// the index lookup would repeat) scans the table instead: the first probe of a column
+// scans until a match, later probes use a map built by one scan and kept exact by the
+// statement's writes.
 //
 // # Guard keys
 //
@@ -107,9 +108,6 @@ func (u *uniqueSet) holder(raw, self string) (string, bool, error) {
 		return k, true, nil
 	}
 	if u.def != nil && !u.built && u.s.tx.Writes() <= maxLookupWrites {
-		if k, found, done := u.probe(raw, self); done {
-			return k, found, nil
-		}
 		keys, err := u.s.e.idx.Lookup(u.s.tx, u.def.Name, jsondoc.Decode(raw))
 		if err != nil && !errors.Is(err, index.ErrNotFound) {
 			return "", false, err
